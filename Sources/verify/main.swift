@@ -1,0 +1,2 @@
+import VerifierCLI
+VerifierCommand.main()
