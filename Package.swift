@@ -6,7 +6,7 @@
 // Swift Testing).
 //
 // Dependencies run in one direction:
-//   LinearAlgebra → Optimization, GradientFlow → Theorems → VerifierCLI → verify
+//   LinearAlgebra → Optimization, GradientFlow → Certification → Theorems → VerifierCLI → verify
 
 import PackageDescription
 
@@ -25,6 +25,9 @@ let numericalCore: [Target] = [
     name: "GradientFlow",
     dependencies: ["LinearAlgebra"]),
   .target(
+    name: "Certification",
+    dependencies: ["LinearAlgebra", "Optimization", "GradientFlow"]),
+  .target(
     name: "PropertyChecking",
     dependencies: ["LinearAlgebra"]),
   .target(
@@ -37,7 +40,7 @@ let numericalCore: [Target] = [
 let theorems: [Target] = [
   .target(
     name: "Theorems",
-    dependencies: ["LinearAlgebra", "Optimization", "GradientFlow", "PropertyChecking", "DataIO"],
+    dependencies: ["LinearAlgebra", "Optimization", "GradientFlow", "Certification", "PropertyChecking", "DataIO"],
     path: "Theorems",
     exclude: ["README.md"]),
 ]
@@ -60,6 +63,7 @@ let tests: [Target] = [
   .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "LinearAlgebra", "PropertyChecking", "DataIO"]),
   .testTarget(name: "PropertyCheckingTests", dependencies: ["PropertyChecking"]),
   .testTarget(name: "DataIOTests", dependencies: ["DataIO"]),
+  .testTarget(name: "CertificationTests", dependencies: ["Certification", "GradientFlow", "Optimization", "LinearAlgebra", "PropertyChecking", "DataIO"]),
   .testTarget(name: "GradientFlowTests", dependencies: ["GradientFlow", "LinearAlgebra", "PropertyChecking"]),
   .testTarget(
     name: "TheoremTests",

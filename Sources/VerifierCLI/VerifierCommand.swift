@@ -1,4 +1,69 @@
-/// Entry point placeholder replaced by the command implementation.
+import Foundation
+import LinearAlgebra
+import GradientFlow
+import DataIO
+import Theorems
+
+/// The `verify` command: parses arguments, runs a theorem's check, prints a report or JSON,
+/// and returns the exit code (0 holds, 1 refuted, 2 inconclusive or hypothesis not met,
+/// 64 usage error, 65 invalid data).
 public enum VerifierCommand {
-  public static func main() {}
+  public static let version = "0.1.0"
+
+  static let specs: [OptionSpec] = [
+    .value("theorem", "N", help: "the theorem to check (2)"),
+    .value("network", "KIND", help: "diagonal | conv | odn (default: all three in a sweep, diagonal with --data)"),
+    .value("depth", "L", help: "network depth 1…12 (default: 1, 2, 3, 4 in a sweep, 2 with --data)"),
+    .value("seed", "N", help: "seed of the sweep; case 0 uses it directly, so a case's seed replays it (default 1)"),
+    .value("cases", "K", help: "number of cases (default 12, or 1 with --data)"),
+    .value("data", "FILE", help: "CSV: columns x1..xd then y ∈ {−1, +1}; header optional"),
+    .value("decomposition", "FILE", help: "JSON {\"S\": m×d, \"U\": [k_l×m, …]} of an orthogonally decomposable network"),
+    .value("init", "FILE", help: "CSV, one row per layer: the layer's parameters v_l"),
+    .value("init-scale", "σ", help: "σ of the default N(0, σ²) initialization (default 0.1)"),
+    .value("loss", "NAME", help: "exponential | logistic (default exponential)"),
+    .value("horizon", "G", help: "largest log(1/Loss) checkpoint, 10 … 1e10 (default 1e4)"),
+    .value("against-norm", "P", help: "check the trajectories against the ℓ_P max-margin problem instead of ℓ_{2/L}"),
+    .flag("json", help: "print one JSON object instead of the report"),
+    .flag("no-shrink", help: "do not shrink a refuted case"),
+    .flag("list", help: "list the theorems with their statements"),
+    .flag("version", help: "print the version"),
+    .flag("help", help: "print this help"),
+  ]
+
+  /// Runs `verify` with the arguments (without the program name).
+  public static func run(_ arguments: [String], output: (String) -> Void, errors: (String) -> Void) -> Int32 {
+    do {
+      let args = try parseArguments(arguments, specs: specs)
+      if args.flag("help") {
+        output(helpText(program: "verify", overview: "Checks implicit-bias theorems for gradient flow on linear networks.",
+                        specs: specs, usage: "verify --theorem 2 [options]"))
+        return 0
+      }
+      if args.flag("version") { output("verify \(version)"); return 0 }
+      if args.flag("list") { output(Theorem2.statement.oneLine); return 0 }
+      guard let theorem = args.value("theorem") else {
+        throw UsageError(message: "no theorem given", hint: "run `verify --theorem 2`, or `verify --list` to see the theorems")
+      }
+      guard theorem == "2" else {
+        throw UsageError(message: "unknown theorem '\(theorem)'", hint: "available: 2 (see `verify --list`)")
+      }
+      return try runTheorem2(args, output: output, errors: errors)
+    } catch let e as UsageError {
+      errors(e.description)
+      return UsageError.exitCode
+    } catch let e as DataFileError {
+      errors(e.description)
+      return 65
+    } catch {
+      errors("error: \(error)")
+      return 70
+    }
+  }
+
+  public static func main() {
+    let code = run(Array(CommandLine.arguments.dropFirst()),
+                   output: { print($0) },
+                   errors: { FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) })
+    exit(code)
+  }
 }

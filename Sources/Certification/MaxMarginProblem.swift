@@ -1,0 +1,64 @@
+import LinearAlgebra
+import GradientFlow
+
+/// The ℓ_p max-margin problem in a transformed space (spec §2.3, §4.8 b):
+///
+///   minimize (1/p) Σ_g mult_g |ρ_g|^p   subject to  (Aρ)ᵢ ≥ 1 for every i,
+///
+/// with A = Z T the margin matrix (rows yᵢ xᵢᵀ T) and ρ in the real vectorization of
+/// `TransformedSpace`. For p = 2/L this is Theorem 2's problem. The objective is
+/// normalized as (1/p)Σ|ρ|^p, so the KKT stationarity condition on the support reads
+///
+///   mult_g |ρ_g|^{p−2} ρ_g = (Aᵀλ)_g,   λ ≥ 0,  λᵢ((Aρ)ᵢ − 1) = 0,
+///
+/// (for a complex group this is the Wirtinger form |ρ|^{p−2}ρ = conj([S Zᵀλ]ⱼ); the
+/// multiplicity cancels against the one in A). Off the support: for p = 1,
+/// ‖(Aᵀλ)_g‖ ≤ mult_g; for p > 1 the objective is differentiable at 0 with gradient 0,
+/// so (Aᵀλ)_g = 0; for p < 1 the subdifferential at 0 is unbounded: no condition.
+public struct MaxMarginProblem: Sendable {
+  public let marginMatrix: Matrix
+  public let space: TransformedSpace
+  /// The exponent p (2/L for Theorem 2).
+  public let exponent: Double
+
+  public init(marginMatrix: Matrix, space: TransformedSpace, exponent: Double) {
+    precondition(marginMatrix.columns == space.coordinateCount,
+                 "margin matrix has \(marginMatrix.columns) columns, the space has \(space.coordinateCount) coordinates")
+    precondition(exponent > 0 && exponent.isFinite, "the exponent p must be positive and finite, got \(exponent)")
+    self.marginMatrix = marginMatrix
+    self.space = space
+    self.exponent = exponent
+  }
+
+  public var pointCount: Int { marginMatrix.rows }
+
+  /// Aρ.
+  public func margins(_ rho: [Double]) -> [Double] { marginMatrix * rho }
+
+  /// ρ / minᵢ (Aρ)ᵢ, the unit-margin scaling (nil when the minimum margin is not positive).
+  public func unitMarginScaling(_ rho: [Double]) -> [Double]? {
+    guard let m = margins(rho).min(), m > 0, m.isFinite else { return nil }
+    return rho.map { $0 / m }
+  }
+
+  /// The gradient of the objective on group g: mult_g |ρ_g|^{p−2} ρ_g (zero where ρ_g = 0).
+  public func objectiveGradient(_ rho: [Double]) -> [Double] {
+    var out = [Double](repeating: 0, count: rho.count)
+    let mags = space.magnitudes(rho)
+    for g in 0..<space.groupCount where mags[g] > 0 {
+      let f = space.multiplicity[g] * Elementary.pow(mags[g], exponent - 2)
+      for c in space.coordinates(of: g) { out[c] = f * rho[c] }
+    }
+    return out
+  }
+
+  /// Whether groups off the support carry a condition (p = 1: ‖(Aᵀλ)_g‖ ≤ mult_g;
+  /// p > 1: (Aᵀλ)_g = 0; p < 1: none).
+  public var offSupportRule: OffSupportRule {
+    if exponent < 1 - 1e-15 { return .none }
+    if abs(exponent - 1) <= 1e-15 { return .dualNormBound }
+    return .zero
+  }
+
+  public enum OffSupportRule: Sendable { case none, dualNormBound, zero }
+}

@@ -1,0 +1,191 @@
+import LinearAlgebra
+
+/// Settings of one trajectory run.
+public struct TrajectoryOptions: Sendable {
+  /// Ascending targets of log(1/Loss) at which the state is recorded.
+  public var checkpoints: [Double]
+  /// Integrator tolerances. The default rtol 1e-9 keeps the integration error of the
+  /// normalized direction near 1e-8, well below the distances the predicates measure
+  /// (≥ 1e-6 at the horizons used).
+  public var tolerances = IntegratorTolerances(relative: 1e-9, absolute: 1e-12)
+  /// Accepted-step budget; hitting it stops the run (the verdict is then inconclusive).
+  public var maxSteps = 100_000
+  /// Clock budget: the run stops if the clock s passes this without reaching the next
+  /// checkpoint. On separable data log(1/Loss) ≈ e^{Ls}, so a horizon G needs s ≈ log(G)/L
+  /// plus the escape from the initialization.
+  public var maxClock = 400.0
+  /// A checkpoint is taken within this relative distance of its target (checkpoints
+  /// overshoot by at most this much; the recorded value is the one reached).
+  public var checkpointTolerance = 1e-3
+
+  public init(checkpoints: [Double]) { self.checkpoints = checkpoints }
+
+  /// Half-decade checkpoints 10, 10^1.5, …, up to `horizon`.
+  public static func halfDecades(upTo horizon: Double) -> [Double] {
+    var out: [Double] = []
+    var e = 1.0
+    while Elementary.pow(10, e) <= horizon * (1 + 1e-12) { out.append(Elementary.pow(10, e)); e += 0.5 }
+    if out.isEmpty || out.last! < horizon * (1 - 1e-12) { out.append(horizon) }
+    return out
+  }
+}
+
+/// The flow's state at a checkpoint.
+public struct FlowCheckpoint: Sendable {
+  /// The log(1/Loss) reached (within `checkpointTolerance` above the target).
+  public var logInverseLoss: Double
+  /// The clock s (see `ClassificationFlow`).
+  public var clock: Double
+  /// Transformed coordinates aₗ of every layer.
+  public var state: [Double]
+  /// ρ = Πₗ aₗ (real vectorization).
+  public var transformed: [Double]
+  /// Margins mᵢ and normalized loss weights pᵢ.
+  public var margins: [Double]
+  public var weights: [Double]
+  /// ‖Θ‖.
+  public var parameterNorm: Double
+  /// Integrator statistics accumulated up to here.
+  public var statistics: IntegratorStatistics
+  /// Drift of the per-mode conserved quantities |aₗⱼ|² − |a_Lⱼ|² (spec §5), relative to
+  /// maxₗⱼ |aₗⱼ|²: an integration check, expected near the integrator tolerance.
+  public var conservationDrift: Double
+}
+
+/// Why a trajectory stopped.
+public enum TrajectoryStop: Sendable, Equatable {
+  case completed
+  case stepBudget(steps: Int)
+  case clockBudget(clock: Double, logInverseLoss: Double)
+  case integratorFailure(String)
+}
+
+/// A recorded trajectory.
+public struct ClassificationTrajectory: Sendable {
+  public var checkpoints: [FlowCheckpoint]
+  public var stop: TrajectoryStop
+  /// When Loss first dropped below ℓ(0): the clock s, the accepted-step index and an
+  /// estimate of log t (physical time, by the trapezoid rule in log space).
+  public var lossBelowInitial: (clock: Double, step: Int, logPhysicalTime: Double)?
+  public var statistics: IntegratorStatistics
+  public var finalObservation: FlowObservation
+}
+
+/// Integrates the classification flow from `initialState` until every checkpoint is
+/// reached or a budget runs out.
+///
+/// Checkpoints are hit by limiting the step: log log(1/Loss) is nearly linear in s, so the
+/// clock at which the target is reached is predicted from the last step's rate; a step that
+/// overshoots by more than the tolerance is undone and retried to the secant estimate.
+/// - Complexity: O(steps · (nN + n³)) for n points and N state coordinates.
+public func integrateClassificationFlow(
+  network: LinearNetwork, data: ClassificationData, loss: ClassificationLoss,
+  initialState: [Double], options: TrajectoryOptions
+) -> ClassificationTrajectory {
+  var system = ClassificationFlow(network: network, data: data, loss: loss)
+  precondition(initialState.count == system.dimension,
+               "initial state has \(initialState.count) entries, the network needs \(system.dimension)")
+  var integrator = RosenbrockIntegrator(tolerances: options.tolerances)
+  var state = initialState
+  var s = 0.0
+  var obs = system.observe(state)
+  var checkpoints: [FlowCheckpoint] = []
+  var lossBelow: (clock: Double, step: Int, logPhysicalTime: Double)?
+  let logLossAtZero = Elementary.log(loss.valueAtZero)
+  let conserved0 = conservedQuantities(state, network: network)
+  var logTime = -Double.infinity
+  var logRate = logClockRate(system: system, state: state, obs: obs)
+  var steps = 0
+  var stop = TrajectoryStop.completed
+  var target = 0
+
+  func record() {
+    let c = conservedQuantities(state, network: network)
+    var drift = 0.0
+    for k in c.values.indices { drift = max(drift, abs(c.values[k] - conserved0.values[k])) }
+    checkpoints.append(FlowCheckpoint(
+      logInverseLoss: obs.logInverseLoss, clock: s, state: state, transformed: obs.transformed,
+      margins: obs.margins, weights: obs.weights, parameterNorm: obs.parameterNorm,
+      statistics: integrator.statistics, conservationDrift: drift / max(c.scale, .leastNormalMagnitude)))
+  }
+
+  while target < options.checkpoints.count {
+    let goal = options.checkpoints[target]
+    if obs.logInverseLoss >= goal { record(); target += 1; continue }
+    if steps >= options.maxSteps { stop = .stepBudget(steps: steps); break }
+    if s > options.maxClock { stop = .clockBudget(clock: s, logInverseLoss: obs.logInverseLoss); break }
+    // Predict the clock at which log(1/Loss) reaches the goal (log-log linear in s).
+    var limit = options.maxClock + 1
+    let savedState = state, savedS = s, savedObs = obs
+    let ell = obs.logInverseLoss
+    var previous: (s: Double, logEll: Double)?
+    for attempt in 0..<8 {
+      do {
+        _ = try integrator.advance(&system, time: &s, state: &state, limit: limit)
+      } catch {
+        stop = .integratorFailure("\(error)")
+        break
+      }
+      obs = system.observe(state)
+      let now = obs.logInverseLoss
+      let overshoot = now > goal * (1 + options.checkpointTolerance)
+      if !overshoot || attempt == 7 { break }
+      // Undo and aim at the goal by the secant in (s, φ(log(1/Loss))), where
+      // φ(ℓ) = log ℓ for ℓ > 1 and ℓ − 1 otherwise (monotone and C¹), since log ℓ is
+      // nearly linear in s once the margins grow.
+      let a = previous ?? (savedS, phi(ell))
+      let b = (s: s, logEll: phi(now))
+      let slope = (b.logEll - a.logEll) / (b.s - a.s)
+      guard slope > 0 else { break }
+      limit = savedS + (phi(goal) - phi(ell)) / slope * (1 + 0.5 * options.checkpointTolerance)
+      previous = b
+      state = savedState; s = savedS; obs = savedObs
+    }
+    if case .integratorFailure = stop { break }
+    steps += 1
+    // Physical time: dt/ds = r^{2−L}/Loss, trapezoid rule in log space.
+    let newLogRate = logClockRate(system: system, state: state, obs: obs)
+    let logIncrement = Elementary.log(max(s - savedS, .leastNormalMagnitude)) - Elementary.log(2)
+      + logAddExp(logRate, newLogRate)
+    logTime = logAddExp(logTime, logIncrement)
+    logRate = newLogRate
+    if lossBelow == nil && obs.logLoss < logLossAtZero { lossBelow = (s, steps, logTime) }
+  }
+  return ClassificationTrajectory(checkpoints: checkpoints, stop: stop, lossBelowInitial: lossBelow,
+                                  statistics: integrator.statistics, finalObservation: obs)
+}
+
+/// log(dt/ds) = (2 − L) log r − log Loss.
+private func logClockRate(system: ClassificationFlow, state: [Double], obs: FlowObservation) -> Double {
+  Elementary.log(system.clockFactor(state)) - obs.logLoss
+}
+
+/// φ(ℓ) = log ℓ for ℓ > 1, ℓ − 1 otherwise.
+private func phi(_ ell: Double) -> Double { ell > 1 ? Elementary.log(ell) : ell - 1 }
+
+/// log(eᵃ + eᵇ).
+func logAddExp(_ a: Double, _ b: Double) -> Double {
+  if a == -.infinity { return b }
+  if b == -.infinity { return a }
+  let m = max(a, b)
+  return m + Elementary.log1p(Elementary.exp(-abs(a - b)))
+}
+
+/// The per-mode conserved quantities |aₗⱼ|² − |a_Lⱼ|² (l < L) of spec §5, and the scale
+/// maxₗⱼ |aₗⱼ|² against which their drift is measured.
+public func conservedQuantities(_ state: [Double], network: LinearNetwork) -> (values: [Double], scale: Double) {
+  let sp = network.space, L = network.depth
+  var values: [Double] = []
+  var scale = 0.0
+  for g in 0..<sp.groupCount {
+    let w = sp.isComplex[g] ? 2 : 1
+    let base = L * sp.offsets[g]
+    var sq = [Double](repeating: 0, count: L)
+    for l in 0..<L {
+      for c in 0..<w { sq[l] += state[base + l * w + c] * state[base + l * w + c] }
+      scale = max(scale, sq[l])
+    }
+    for l in 0..<(L - 1) { values.append(sq[l] - sq[L - 1]) }
+  }
+  return (values, scale)
+}

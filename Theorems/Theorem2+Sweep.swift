@@ -1,0 +1,104 @@
+import LinearAlgebra
+import GradientFlow
+import PropertyChecking
+import Dispatch
+
+/// A refuted case shrunk to a smaller counterexample.
+public struct ShrunkCounterexample: Sendable {
+  /// The seed of the original case (replays it with the same network and depth).
+  public var originalSeed: UInt64
+  public var shrunkCase: Theorem2Case
+  public var result: CaseResult
+  public var shrinkSteps: Int
+}
+
+/// The outcome of a sweep.
+public struct SweepResult: Sendable {
+  public var theorem: String
+  public var verdict: Verdict
+  public var reason: String
+  public var cases: [CaseResult]
+  public var counterexample: ShrunkCounterexample?
+}
+
+extension Theorem2 {
+  /// The sweep's verdict: refuted if any case is refuted; otherwise, among the cases that
+  /// meet the hypotheses, holds if none is refuted and at least `decidedFraction` of them
+  /// hold; otherwise inconclusive. A sweep in which no case meets the hypotheses is
+  /// `hypothesisNotMet`.
+  public static func sweepVerdict(_ results: [CaseResult], thresholds: Thresholds) -> (Verdict, String) {
+    let refuted = results.filter { $0.verdict == .refuted }
+    if let r = refuted.first {
+      return (.refuted, "\(refuted.count) of \(results.count) cases refuted (first: seed \(r.seed))")
+    }
+    let eligible = results.filter { $0.verdict != .hypothesisNotMet }
+    if eligible.isEmpty { return (.hypothesisNotMet, "no case meets the hypotheses") }
+    let holds = eligible.filter { $0.verdict == .holds }.count
+    let fraction = Double(holds) / Double(eligible.count)
+    let text = "\(holds) of \(eligible.count) cases meeting the hypotheses hold (\(Int((fraction * 100).rounded()))%; required \(Int(thresholds.decidedFraction * 100))%)"
+      + (results.count > eligible.count ? "; \(results.count - eligible.count) with a hypothesis not met" : "")
+    return (fraction >= thresholds.decidedFraction ? .holds : .inconclusive, text)
+  }
+
+  /// Runs the cases of a sweep on all cores (results in case order, identical to a
+  /// one-thread run because each case depends only on its own seed), then shrinks the
+  /// first refuted case.
+  public static func runSweep(_ configuration: Theorem2SweepConfiguration,
+                              thresholds: Thresholds = Thresholds(),
+                              shrinking: Bool = true,
+                              progress: (@Sendable (Int, Int) -> Void)? = nil) -> SweepResult {
+    let cases = (0..<configuration.cases).map { i -> Theorem2Case in
+      let (kind, depth) = configuration.shape(ofCase: i)
+      return generateCase(seed: configuration.seed(ofCase: i), kind: kind, depth: depth, configuration: configuration)
+    }
+    let results = checkAll(cases, thresholds: thresholds, progress: progress)
+    return assemble(cases: cases, results: results, thresholds: thresholds, shrinking: shrinking,
+                    initScale: configuration.initScale)
+  }
+
+  /// Checks the given cases in parallel and in order.
+  public static func checkAll(_ cases: [Theorem2Case], thresholds: Thresholds,
+                              progress: (@Sendable (Int, Int) -> Void)? = nil) -> [CaseResult] {
+    let box = ResultBox(count: cases.count)
+    DispatchQueue.concurrentPerform(iterations: cases.count) { i in
+      box.set(i, check(cases[i], thresholds: thresholds))
+      progress?(box.finished, cases.count)
+    }
+    return box.results
+  }
+
+  /// Verdict, reason and (optionally) the shrunk counterexample of checked cases.
+  public static func assemble(cases: [Theorem2Case], results: [CaseResult], thresholds: Thresholds,
+                              shrinking: Bool, initScale: Double) -> SweepResult {
+    let (verdict, reason) = sweepVerdict(results, thresholds: thresholds)
+    var counterexample: ShrunkCounterexample?
+    if shrinking, let k = results.firstIndex(where: { $0.verdict == .refuted }) {
+      if let s = shrink(cases[k], thresholds: thresholds, initScale: initScale) {
+        counterexample = ShrunkCounterexample(originalSeed: cases[k].seed, shrunkCase: s.shrunk, result: s.result,
+                                              shrinkSteps: s.steps)
+      } else {
+        counterexample = ShrunkCounterexample(originalSeed: cases[k].seed, shrunkCase: cases[k], result: results[k],
+                                              shrinkSteps: 0)
+      }
+    }
+    return SweepResult(theorem: "2", verdict: verdict, reason: reason, cases: results, counterexample: counterexample)
+  }
+}
+
+/// Results written by index from parallel workers.
+final class ResultBox: @unchecked Sendable {
+  private var slots: [CaseResult?]
+  private let lock = NSLockLike()
+  private(set) var finished = 0
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+  func set(_ i: Int, _ r: CaseResult) {
+    lock.withLock { slots[i] = r; finished += 1 }
+  }
+  var results: [CaseResult] { lock.withLock { slots.map { $0! } } }
+}
+
+/// A mutual-exclusion lock on a serial dispatch queue (Dispatch only, no Foundation).
+final class NSLockLike: @unchecked Sendable {
+  private let queue = DispatchQueue(label: "verifier.results")
+  func withLock<T>(_ body: () -> T) -> T { queue.sync(execute: body) }
+}
