@@ -24,8 +24,9 @@ public struct Theorem2SweepConfiguration: Sendable {
 
   /// The seed of case i: the sweep seed itself for case 0, then SplitMix-mixed seeds, so
   /// `--seed <case seed> --cases 1` with the same network and depth replays any case.
+  /// Case seeds are kept below 2⁵³ so that JSON readers store them exactly.
   public func seed(ofCase i: Int) -> UInt64 {
-    i == 0 ? seed : SeededGenerator.caseSeed(base: seed, index: i)
+    i == 0 ? seed : SeededGenerator.caseSeed(base: seed, index: i) & ((1 << 53) - 1)
   }
 }
 
@@ -158,7 +159,7 @@ extension Theorem2 {
   /// Greedy shrinking of a refuted case: take the first candidate that is still refuted,
   /// repeat, at most `maxChecks` re-checks.
   public static func shrink(_ c: Theorem2Case, thresholds: Thresholds, initScale: Double,
-                            maxChecks: Int = 40) -> (shrunk: Theorem2Case, result: CaseResult, steps: Int)? {
+                            maxChecks: Int = 16) -> (shrunk: Theorem2Case, result: CaseResult, steps: Int)? {
     var current = c
     var currentResult: CaseResult?
     var checks = 0, steps = 0

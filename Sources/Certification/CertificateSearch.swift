@@ -111,7 +111,7 @@ extension MaxMarginProblem {
       guard let cert = polish(support: s, active: a, initialPoint: scaled, initialMultipliers: start) else { continue }
       if cert.isValid(tolerance: validityTolerance) {
         valid += 1
-        let dist = ((linearMap * cert.point).normalized - flowDirection).norm2
+        let dist = ((linearMap * cert.point).normalized.subtracting(flowDirection)).norm2
         if best == nil || dist < best!.1 - 1e-15 { best = (cert, dist) }
       } else {
         bestInvalid = min(bestInvalid ?? .infinity, cert.residual)

@@ -15,19 +15,21 @@ import LinearAlgebra
 ///
 /// **Clock.** The trajectory is the same curve under any positive reparametrization of
 /// time. We integrate in s with
-///   dt/ds = r^{2−L} / Loss,     r = ‖Θ‖ (L ≥ 2),  r = max(‖Θ‖, 1) (L = 1),
-/// so dΘ/ds = r^{2−L} M⁻¹ Σᵢ pᵢ ∇mᵢ with pᵢ = wᵢ/Loss (softmax-like weights computed
-/// in log space). Since ∇mᵢ is homogeneous of degree L−1, ‖dΘ/ds‖ ∝ ‖Θ‖: the norm grows
-/// exponentially in s, log(1/Loss) like e^{Ls}, and a horizon G is reached at s ≈ log(G)/L.
-/// This is spec §6's scaling with one more factor ‖Θ‖, which turns the polynomial clock
-/// into a logarithmic one and also removes the slow escape from a small initialization.
+///   dΘ/ds = c · G,   G = M⁻¹ Σᵢ pᵢ ∇mᵢ,   c = r / ‖G‖_M,   r = ‖Θ‖ (max(‖Θ‖, 1) for L = 1),
+/// i.e. dt/ds = c / Loss, with pᵢ = wᵢ/Loss (softmax-like weights computed in log space).
+/// The state moves at unit relative speed ‖dΘ/ds‖ = ‖Θ‖: the norm grows at most
+/// exponentially in s, log(1/Loss) like e^{Ls} once the direction settles, so a horizon G
+/// is reached at s ≈ log(G)/L plus the escape from the initialization. Late in training
+/// ‖G‖ ∝ ‖Θ‖^{L−1}, so this is spec §6's clock Loss·‖Θ‖^{L−1} with one more factor ‖Θ‖
+/// (a polynomial clock made logarithmic); early on the normalization also removes the
+/// slow escape from a small initialization at depth L ≥ 3 (a saddle of the raw flow).
 ///
 /// **Stiffness and the Jacobian.** Margins grow like G, and the weights p react to margin
 /// differences of O(1): the restoring rate among support points is ∝ G in s-time. The
 /// stiff part of the Jacobian is low rank:
 ///   ∂(dΘ/ds)/∂Θ ≈ −c M⁻¹ Jₘᵀ W Jₘ,   W = diag(pᵢ κᵢ) − p pᵀ,  κᵢ = −w′(mᵢ)/w(mᵢ),
-/// where Jₘ (n × N) has rows ∇mᵢ and c = r^{2−L}. (Dropped: the Hessian terms Σ pᵢ∇²mᵢ
-/// and the derivative of c, which are O(1) in s-time and not stiff; the W-method
+/// where Jₘ (n × N) has rows ∇mᵢ and c the clock factor. (Dropped: the Hessian terms
+/// Σ pᵢ∇²mᵢ and the derivative of c, which are O(1) in s-time and not stiff; the W-method
 /// integrator tolerates the approximation.) Shifted solves use Woodbury:
 ///   (sI + U C V)⁻¹ = (1/s)[I − U (s Iₙ + C V U)⁻¹ C V],  U = M⁻¹Jₘᵀ, C = cW, V = Jₘ,
 /// one n × n LU per step and O(nN) per solve.
@@ -104,12 +106,43 @@ public struct ClassificationFlow: StiffSystem {
     return scaled.norm2
   }
 
-  /// The clock factor c = r^{2−L}.
+  /// The clock factor c = r / ‖G‖_M with r = ‖Θ‖ (r = max(‖Θ‖, 1) for L = 1) and
+  /// G = M⁻¹ Σᵢ pᵢ ∇mᵢ, so that ‖dΘ/ds‖_M = r: the state moves at unit relative speed.
   func clockFactor(_ state: [Double]) -> Double {
-    let L = network.depth
+    let obs = observe(state)
+    let q = marginMatrix.transposedTimes(obs.weights)
+    return clockFactor(state, gradient: rawField(state, q: q))
+  }
+
+  func clockFactor(_ state: [Double], gradient: [Double]) -> Double {
     var r = parameterNorm(state)
-    if L == 1 { r = max(r, 1) }
-    return L == 2 ? 1 : Elementary.pow(r, Double(2 - L))
+    if network.depth == 1 { r = max(r, 1) }
+    var g2 = 0.0
+    for k in gradient.indices { g2 += gradient[k] * gradient[k] / invMult[k] }
+    let g = g2.squareRoot()
+    return g > 0 ? r / g : 0
+  }
+
+  /// G = M⁻¹ Σᵢ pᵢ ∇mᵢ from q = Aᵀp: for a complex group and layer l,
+  /// (q_r P_r + q_i P_i, q_i P_r − q_r P_i)/mult with P = Π_{k≠l} a_k.
+  func rawField(_ y: [Double], q: [Double]) -> [Double] {
+    var out = [Double](repeating: 0, count: dimension)
+    let sp = network.space, L = network.depth
+    for g in 0..<sp.groupCount {
+      let o = sp.offsets[g]
+      for l in 0..<L {
+        let pp = partialProduct(y, group: g, skipping: l)
+        let i0 = index(group: g, layer: l, component: 0)
+        if sp.isComplex[g] {
+          let qr = q[o], qi = q[o + 1]
+          out[i0] = invMult[i0] * (qr * pp.re + qi * pp.im)
+          out[i0 + 1] = invMult[i0] * (qi * pp.re - qr * pp.im)
+        } else {
+          out[i0] = q[o] * pp.re
+        }
+      }
+    }
+    return out
   }
 
   /// Margins, log Loss and normalized weights p = w/Loss at a state.
@@ -180,22 +213,9 @@ public struct ClassificationFlow: StiffSystem {
     let (_, p) = normalizedWeights(margins)
     weights = p
     q = marginMatrix.transposedTimes(p)
-    clock = clockFactor(y)
-    let sp = network.space, L = network.depth
-    for g in 0..<sp.groupCount {
-      let o = sp.offsets[g]
-      for l in 0..<L {
-        let pp = partialProduct(y, group: g, skipping: l)
-        let i0 = index(group: g, layer: l, component: 0)
-        if sp.isComplex[g] {
-          let qr = q[o], qi = q[o + 1]
-          derivative[i0] = clock * invMult[i0] * (qr * pp.re + qi * pp.im)
-          derivative[i0 + 1] = clock * invMult[i0] * (qi * pp.re - qr * pp.im)
-        } else {
-          derivative[i0] = clock * q[o] * pp.re
-        }
-      }
-    }
+    let g = rawField(y, q: q)
+    clock = clockFactor(y, gradient: g)
+    for k in g.indices { derivative[k] = clock * g[k] }
   }
 
   public mutating func prepareSolves(at y: [Double], derivative: [Double], shift: Double) throws {
@@ -204,7 +224,8 @@ public struct ClassificationFlow: StiffSystem {
     margins = marginMatrix * rho
     let (_, p) = normalizedWeights(margins)
     weights = p
-    clock = clockFactor(y)
+    q = marginMatrix.transposedTimes(p)
+    clock = clockFactor(y, gradient: rawField(y, q: q))
     let n = margins.count
     jm = marginGradients(y)
     // W = diag(pᵢκᵢ) − p pᵀ.
@@ -231,7 +252,7 @@ public struct ClassificationFlow: StiffSystem {
   public mutating func solveShifted(_ b: inout [Double]) throws {
     guard let kFactor else { throw LinearAlgebraError.singular(pivot: 0) }
     let v = jm * b
-    let cwv = clock * (wMatrix * v)
+    let cwv = (wMatrix * v).scaled(by: clock)
     let z = kFactor.solve(cwv)
     let correction = jm.transposedTimes(z)
     for c in b.indices { b[c] = (b[c] - invMult[c] * correction[c]) / shift }

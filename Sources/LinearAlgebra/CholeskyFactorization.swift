@@ -43,7 +43,10 @@ public struct CholeskyFactorization: Sendable {
           }
           var d = ap[rowJ + j]
           for i in 0..<j { d -= lp[rowJ + i] * lp[rowJ + i] }
-          guard d > 0 else { failedPivot = j; return }  // also rejects NaN
+          guard d > 0 else {  // `d > 0` is also false for NaN
+            failedPivot = j
+            return
+          }
           lp[rowJ + j] = d.squareRoot()
         }
       }

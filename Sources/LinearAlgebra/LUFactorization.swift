@@ -53,7 +53,10 @@ public struct LUFactorization: Sendable {
           best = Swift.abs(p[i * n + k])
           pivotRow = i
         }
-        if best == 0 || best < threshold { failedPivot = k; return }
+        if best == 0 || best < threshold {
+          failedPivot = k
+          return
+        }
         if pivotRow != k {
           for j in 0..<n { p.swapAt(k * n + j, pivotRow * n + j) }
           order.swapAt(k, pivotRow)

@@ -241,17 +241,23 @@ extension Array where Element == Double {
     return n > 0 ? map { $0 / n } : self
   }
 
-  public static func + (a: [Double], b: [Double]) -> [Double] {
-    precondition(a.count == b.count, "Adding vectors of lengths \(a.count) and \(b.count)")
-    return zip(a, b).map { $0 + $1 }
+  // Named, not `+`/`-`: on arrays `+` already means concatenation, and an overload that
+  // adds would silently change the meaning of `a + b` for equal lengths.
+
+  /// a + b entrywise.
+  public func adding(_ other: [Double]) -> [Double] {
+    precondition(count == other.count, "Adding vectors of lengths \(count) and \(other.count)")
+    return zip(self, other).map { $0 + $1 }
   }
 
-  public static func - (a: [Double], b: [Double]) -> [Double] {
-    precondition(a.count == b.count, "Subtracting vectors of lengths \(a.count) and \(b.count)")
-    return zip(a, b).map { $0 - $1 }
+  /// a − b entrywise.
+  public func subtracting(_ other: [Double]) -> [Double] {
+    precondition(count == other.count, "Subtracting vectors of lengths \(count) and \(other.count)")
+    return zip(self, other).map { $0 - $1 }
   }
 
-  public static func * (s: Double, a: [Double]) -> [Double] { a.map { s * $0 } }
+  /// s · a.
+  public func scaled(by s: Double) -> [Double] { map { s * $0 } }
 
   /// self += alpha · x (BLAS axpy).
   @inlinable public mutating func addScaled(_ x: [Double], by alpha: Double) {

@@ -48,7 +48,7 @@ public struct NonNegativeLeastSquaresResult: Sendable, Equatable {
 ///    the blocking index (set exactly to 0) and any other j with x_j ≤ 0 out of P; go to 3.
 ///
 /// In exact arithmetic the residual decreases strictly at every return to 1, so no passive
-/// set repeats and the method terminates (L–H ch. 23, §3). In floating point it can cycle
+/// set repeats and the method terminates (L–H ch. 23). In floating point it can cycle
 /// when w_t > 0 is rounding noise: the newly entered z_t then comes out ≤ 0, α = 0, and t
 /// leaves at once. Three guards: (a) only w_t > tol counts as positive; (b) as in the
 /// original code, if the first solve after t enters has z_t ≤ 0, t is rejected and barred
@@ -69,7 +69,8 @@ public struct NonNegativeLeastSquaresResult: Sendable, Equatable {
 ///     proportional to ‖b‖ alone is then violated by pure rounding.
 /// - Precondition: `b.count == a.rows`.
 /// - Complexity: O(m·|P|·min(m, |P|)) per subproblem (one pivoted QR of A_P), O(m·n) to
-///   form w; at most `maxIterations`·(n + 1) subproblems in all, typically about 2n.
+///   form w; at most `maxIterations`·(n + 1) subproblems in all (in the tests, fewer than
+///   1.6·n main-loop iterations).
 public func nonNegativeLeastSquares(
   _ a: Matrix, _ b: [Double], maxIterations: Int? = nil, tolerance: Double? = nil
 ) -> NonNegativeLeastSquaresResult {
@@ -102,7 +103,10 @@ public func nonNegativeLeastSquares(
       entering = j
       best = w[j]
     }
-    if entering < 0 { stoppedByTest = true; break }
+    if entering < 0 {
+      stoppedByTest = true
+      break
+    }
     if iterations >= cap { break }
     iterations += 1
     isPassive[entering] = true
@@ -127,7 +131,10 @@ public func nonNegativeLeastSquares(
       var blocking = -1
       for (k, j) in passive.enumerated() where z[k] <= 0 {
         let ratio = x[j] <= 0 ? 0 : x[j] / (x[j] - z[k])
-        if ratio < alpha || blocking < 0 { alpha = ratio; blocking = j }
+        if ratio < alpha || blocking < 0 {
+          alpha = ratio
+          blocking = j
+        }
       }
       if blocking < 0 {
         for (k, j) in passive.enumerated() { x[j] = z[k] }

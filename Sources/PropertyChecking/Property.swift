@@ -34,6 +34,7 @@ public enum CheckOutcome<Value> {
 }
 
 extension CheckOutcome: Sendable where Value: Sendable {}
+extension CheckOutcome: Equatable where Value: Equatable {}
 
 extension CheckOutcome: CustomStringConvertible {
   public var description: String {
@@ -89,6 +90,7 @@ public struct Counterexample<Value> {
 }
 
 extension Counterexample: Sendable where Value: Sendable {}
+extension Counterexample: Equatable where Value: Equatable {}
 
 extension Counterexample: CustomStringConvertible {
   /// A multi-line report with the seed and how to replay the case.
@@ -162,8 +164,8 @@ public func checkProperty<Value>(
   var passed = 0, discarded = 0, index = 0
   while passed < cases {
     let caseSeed = SeededGenerator.caseSeed(base: seed, index: index)
-    let caseSize = caseSize(index: index, cases: cases, size: size)
-    let input = generator.value(seed: caseSeed, size: caseSize)
+    let sizeOfCase = caseSize(index: index, cases: cases, size: size)
+    let input = generator.value(seed: caseSeed, size: sizeOfCase)
     switch property(input) {
     case .pass:
       passed += 1
@@ -172,7 +174,7 @@ public func checkProperty<Value>(
       if discarded > discardLimit {
         return .failed(Counterexample(
           property: name, reason: .tooManyDiscards, baseSeed: seed, seed: caseSeed, caseIndex: index,
-          size: caseSize, original: input, shrunk: input, shrinkSteps: 0, message: reason,
+          size: sizeOfCase, original: input, shrunk: input, shrinkSteps: 0, message: reason,
           originalMessage: reason, passedCases: passed, discarded: discarded))
       }
     case .fail(let message):
@@ -180,7 +182,7 @@ public func checkProperty<Value>(
         input, message: message, shrink: generator.shrink, maxSteps: maxShrinkSteps, property: property)
       return .failed(Counterexample(
         property: name, reason: .falsified, baseSeed: seed, seed: caseSeed, caseIndex: index,
-        size: caseSize, original: input, shrunk: shrunk, shrinkSteps: steps, message: shrunkMessage,
+        size: sizeOfCase, original: input, shrunk: shrunk, shrinkSteps: steps, message: shrunkMessage,
         originalMessage: message, passedCases: passed, discarded: discarded))
     }
     index += 1

@@ -93,7 +93,7 @@ struct ClassificationFlowTests {
     let c = flow.clockFactor(state)
     let m = flow.metricWeights
     let applied = (0..<x.count).map { shift * x[$0] + c * back[$0] / m[$0] }
-    let err = (applied - b).norm2 / b.norm2
+    let err = applied.subtracting(b).norm2 / b.norm2
     #expect(err <= 1e-10, "relative residual \(err)")
   }
 
