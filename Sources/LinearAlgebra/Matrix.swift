@@ -241,8 +241,8 @@ extension Array where Element == Double {
     return n > 0 ? map { $0 / n } : self
   }
 
-  // Named, not `+`/`-`: on arrays `+` already means concatenation, and an overload that
-  // adds would silently change the meaning of `a + b` for equal lengths.
+  // Addition is named, not `+`: on arrays `+` already means concatenation, and an
+  // overload that adds would silently change the meaning of `a + b` for equal lengths.
 
   /// a + b entrywise.
   public func adding(_ other: [Double]) -> [Double] {
@@ -258,6 +258,12 @@ extension Array where Element == Double {
 
   /// s · a.
   public func scaled(by s: Double) -> [Double] { map { s * $0 } }
+
+  /// a − b entrywise (arrays have no `-` of their own, so this overload is unambiguous).
+  public static func - (a: [Double], b: [Double]) -> [Double] { a.subtracting(b) }
+
+  /// s · a.
+  public static func * (s: Double, a: [Double]) -> [Double] { a.scaled(by: s) }
 
   /// self += alpha · x (BLAS axpy).
   @inlinable public mutating func addScaled(_ x: [Double], by alpha: Double) {
