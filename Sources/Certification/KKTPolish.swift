@@ -129,17 +129,7 @@ extension MaxMarginProblem {
     let infeasible = max(0, 1 - (m.min() ?? 1))
     let lmax = max(lambda.max() ?? 0, .leastNormalMagnitude)
     let lmin = active.map { lambda[$0] }.min() ?? 0
-    let offGroups = (0..<space.groupCount).filter { !support.contains($0) }
-    var off = -1.0
-    switch offSupportRule {
-    case .none: off = 0
-    case .dualNormBound:
-      off = offGroups.map { g in
-        space.coordinates(of: g).map { atl[$0] * atl[$0] }.reduce(0, +).squareRoot() / space.multiplicity[g] - 1
-      }.max() ?? 0
-    case .zero:
-      off = offGroups.flatMap { g in space.coordinates(of: g).map { abs(atl[$0]) } }.max() ?? 0
-    }
+    let off = offSupportViolation(atl, support: support) ?? 0
     return KKTCertificate(point: rho, multipliers: lambda, support: support, active: active,
                           stationarity: stat, activeResidual: activeRes, infeasibility: infeasible,
                           minimumMultiplier: lmin / lmax, offSupportViolation: off,

@@ -58,17 +58,7 @@ extension MaxMarginProblem {
     var cs = 0.0
     for i in active { cs = max(cs, lambda[i] * (m[i] - 1)) }
     let atl = marginMatrix.transposedTimes(lambda)
-    var off: Double?
-    let offGroups = (0..<space.groupCount).filter { !support.contains($0) }
-    switch offSupportRule {
-    case .none: off = nil
-    case .dualNormBound:
-      off = offGroups.map { g in
-        space.coordinates(of: g).map { atl[$0] * atl[$0] }.reduce(0, +).squareRoot() / space.multiplicity[g] - 1
-      }.max()
-    case .zero:
-      off = offGroups.isEmpty ? nil : offGroups.flatMap { g in space.coordinates(of: g).map { abs(atl[$0]) } }.max()
-    }
+    let off = offSupportViolation(atl, support: support)
     var relation = Double.infinity
     for g in support {
       var dot = 0.0

@@ -61,4 +61,21 @@ public struct MaxMarginProblem: Sendable {
   }
 
   public enum OffSupportRule: Sendable { case none, dualNormBound, zero }
+
+  /// The off-support violation for q = Aᵀλ: p = 1, maxₕ ‖q_h‖/multₕ − 1 (≤ 0 is
+  /// satisfied); p > 1, maxₕ ‖q_h‖∞; p < 1, none (nil). Nil too when every group is in
+  /// the support.
+  public func offSupportViolation(_ q: [Double], support: [Int]) -> Double? {
+    let off = (0..<space.groupCount).filter { !support.contains($0) }
+    guard !off.isEmpty else { return nil }
+    switch offSupportRule {
+    case .none: return nil
+    case .dualNormBound:
+      return off.map { g in
+        space.coordinates(of: g).map { q[$0] * q[$0] }.reduce(0, +).squareRoot() / space.multiplicity[g] - 1
+      }.max()
+    case .zero:
+      return off.flatMap { g in space.coordinates(of: g).map { abs(q[$0]) } }.max()
+    }
+  }
 }
