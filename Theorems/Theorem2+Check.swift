@@ -42,7 +42,7 @@ extension Theorem2 {
       name: hyp[1].name, statement: hyp[1].statement, met: sep.isSeparable,
       detail: sep.isSeparable
         ? "LP margin t* = \(short(sep.margin)) > 0"
-        : "LP margin t* = \(short(sep.margin)) ≤ 0: no separator exists (Gordan witness λ ≥ 0, Σλ = 1, ‖Zᵀλ‖₁ = \(short(sep.witnessNorm)))"))
+        : "LP margin t* = \(short(sep.margin)) ≤ 0: no separator exists (Gordan witness λ ≥ 0, Σλ = 1, ‖Zᵀλ‖₁ = \(short(sep.witnessNorm1)))"))
     // H3: not sign-locked.
     let state0 = c.initialState
     let lock = signLock(state0, network: network)
@@ -206,17 +206,17 @@ extension Theorem2 {
       for g in 0..<sp.groupCount { for c in sp.coordinates(of: g) { scale[c] = sp.multiplicity[g].squareRoot() } }
       let a = Matrix(rows: problem.pointCount, columns: sp.coordinateCount) { i, c in problem.marginMatrix[i, c] / scale[c] }
       let svm = hardMarginSVM(a)
-      guard svm.isOptimal else { return nil }
+      guard svm.status == .optimal else { return nil }
       return zip(svm.w, scale).map { $0 / $1 }
     }
     if abs(p - 1) < 1e-12 {
       if sp.isReal && sp.multiplicity.allSatisfy({ $0 == 1 }) {
         let lp = l1MaxMargin(problem.marginMatrix)
-        return lp.isOptimal ? lp.beta : nil
+        return lp.status == .optimal ? lp.beta : nil
       }
       let groups = (0..<sp.groupCount).map { Array(sp.coordinates(of: $0)) }
       let socp = groupL1MaxMargin(problem.marginMatrix, groups: groups, weights: sp.multiplicity)
-      return socp.isOptimal ? socp.beta : nil
+      return socp.status == .optimal ? socp.beta : nil
     }
     return nil
   }

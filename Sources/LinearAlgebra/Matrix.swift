@@ -259,6 +259,23 @@ extension Array where Element == Double {
   /// s · a.
   public func scaled(by s: Double) -> [Double] { map { s * $0 } }
 
+  /// Do not use: on `[Double]`, `+` is ambiguous between concatenation and entrywise
+  /// addition, and a silent wrong choice corrupts numbers. This overload is preferred by
+  /// the compiler over concatenation, so every use is a deprecation warning (the package
+  /// builds with zero warnings) and, if run anyway, a trap naming the fix. Write
+  /// `a.adding(b)` for the sum and `a.appending(contentsOf: b)` to join.
+  @available(*, deprecated, message: "ambiguous on [Double]: use adding(_:) for the entrywise sum or appending(contentsOf:) to concatenate")
+  public static func + (a: [Double], b: [Double]) -> [Double] {
+    preconditionFailure("[Double] + [Double] is ambiguous: use adding(_:) or appending(contentsOf:)")
+  }
+
+  /// [a, b] concatenated.
+  public func appending(contentsOf other: [Double]) -> [Double] {
+    var out = self
+    out.append(contentsOf: other)
+    return out
+  }
+
   /// a − b entrywise (arrays have no `-` of their own, so this overload is unambiguous).
   public static func - (a: [Double], b: [Double]) -> [Double] { a.subtracting(b) }
 

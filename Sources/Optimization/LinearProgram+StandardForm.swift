@@ -25,12 +25,16 @@ struct StandardForm {
     plusColumn = Array(0..<n)
     var minus = [Int](repeating: -1, count: n)
     var next = n
-    for j in 0..<n where lp.bounds[j] == .free { minus[j] = next; next += 1 }
+    for j in 0..<n where lp.bounds[j] == .free {
+      minus[j] = next
+      next += 1
+    }
     minusColumn = minus
     let slackStart = next
     artificialStart = slackStart + m1
     inequalityCount = m1
-    let b = lp.b + lp.bEq
+    var b = lp.b  // (`+` on [Double] adds elementwise; append to concatenate)
+    b.append(contentsOf: lp.bEq)
     rowSign = b.map { $0 < 0 ? -1 : 1 }
     rhs = zip(rowSign, b).map { $0 * $1 }
     var basis = [Int]()
@@ -115,15 +119,16 @@ struct RefinedBasis {
   /// - Complexity: O(k³ + k·N) for k rows and N columns.
   init?(_ form: StandardForm, _ tableau: SimplexTableau, _ rowMap: [Int]) {
     let k = tableau.rows
+    guard k > 0 else { return nil }
     let basisMatrix = Matrix(rows: k, columns: k) { i, l in form.matrix[rowMap[i], tableau.basis[l]] }
     guard let lu = try? LUFactorization(basisMatrix),
           let luT = try? LUFactorization(basisMatrix.transposed) else { return nil }
     let b = rowMap.map { form.rhs[$0] }
     var xb = lu.solve(b)
-    xb.addScaled(lu.solve(b.subtracting(basisMatrix * xb)), by: 1)
+    xb.addScaled(lu.solve(b - basisMatrix * xb), by: 1)
     let cb = tableau.basis.map { form.cost[$0] }
     var y = luT.solve(cb)
-    y.addScaled(luT.solve(cb.subtracting(basisMatrix.transposedTimes(y))), by: 1)
+    y.addScaled(luT.solve(cb - basisMatrix.transposedTimes(y)), by: 1)
     guard xb.allSatisfy({ $0.isFinite }), y.allSatisfy({ $0.isFinite }) else { return nil }
 
     let primalTolerance = 1e-9 * max(1, b.normInfinity)
@@ -134,7 +139,10 @@ struct RefinedBasis {
     for j in 0..<form.artificialStart where !isBasic[j] {
       var d = form.cost[j]
       for i in 0..<k { d -= y[i] * form.matrix[rowMap[i], j] }
-      if d < -dualTolerance { optimal = false; break }
+      if d < -dualTolerance {
+        optimal = false
+        break
+      }
     }
     var x = [Double](repeating: 0, count: form.matrix.columns)
     for (i, j) in tableau.basis.enumerated() { x[j] = xb[i] < 0 && xb[i] >= -primalTolerance ? 0 : xb[i] }

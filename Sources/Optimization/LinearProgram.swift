@@ -113,7 +113,10 @@ public struct LinearProgram: Sendable {
       for r in stride(from: tableau.rows - 1, through: 0, by: -1) where tableau.basis[r] >= form.artificialStart {
         var q = -1
         var best = tableau.pivotTolerance
-        for j in 0..<form.artificialStart where abs(tableau.entry(r, j)) > best { best = abs(tableau.entry(r, j)); q = j }
+        for j in 0..<form.artificialStart where abs(tableau.entry(r, j)) > best {
+          best = abs(tableau.entry(r, j))
+          q = j
+        }
         if q >= 0 {
           tableau.pivot(row: r, column: q)
         } else {
@@ -205,8 +208,8 @@ public struct LinearProgram: Sendable {
     var (u, v) = form.originalMultipliers(y)
     let bound = b.dot(u) + bEq.dot(v)
     let scale = bound < 0 ? -1 / bound : 1
-    u = u.scaled(by: scale)
-    v = v.scaled(by: scale)
+    u = scale * u
+    v = scale * v
     let s = a.transposedTimes(u).adding(aEq.transposedTimes(v))
     var residual = u.reduce(0) { max($0, -$1) }
     for j in 0..<c.count { residual = max(residual, bounds[j] == .nonNegative ? -s[j] : abs(s[j])) }
@@ -222,7 +225,7 @@ public struct LinearProgram: Sendable {
     for i in 0..<tableau.rows { direction[tableau.basis[i]] = -tableau.entry(i, q) }
     var d = form.originalPoint(direction)
     let norm = d.normInfinity
-    if norm > 0 { d = d.scaled(by: 1 / norm) }
+    if norm > 0 { d = (1 / norm) * d }
     var residual = (a * d).reduce(0) { max($0, $1) }
     residual = max(residual, (aEq * d).normInfinity)
     for j in 0..<c.count where bounds[j] == .nonNegative { residual = max(residual, -d[j]) }

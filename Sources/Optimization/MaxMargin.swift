@@ -1,109 +1,264 @@
 import LinearAlgebra
 
-/// max t s.t. Zβ ≥ t·1, −1 ≤ βⱼ ≤ 1 (an LP): t* > 0 iff the rows of Z admit a strict
-/// separator. The LP dual gives λ ≥ 0 with Σλ = 1 and ‖Zᵀλ‖₁ = t* (Gordan's alternative):
-/// when t* ≤ 0 it certifies that no separator exists.
-public struct SeparabilityResult: Sendable {
-  public var margin: Double
-  public var beta: [Double]
-  /// λ of the Gordan witness and ‖Zᵀλ‖₁.
-  public var witness: [Double]
-  public var witnessNorm: Double
+// Max-margin problems on a matrix Z whose rows are z_i = y_i x_iᵀ (possibly transformed):
+// the limits of gradient flow on separable data for the networks the verifier studies.
+// Each solver returns its own optimality certificate, recomputed from the returned point.
+
+// MARK: - ℓ1 max margin
+
+/// The ℓ1 max-margin problem min ‖β‖₁ s.t. Zβ ≥ 1 and its certificate.
+///
+/// KKT: λ ≥ 0, Zᵀλ ∈ ∂‖β‖₁ (|(Zᵀλ)_j| ≤ 1, = sign β_j on the support), λᵢ(z_iβ − 1) = 0.
+public struct L1MaxMarginResult: Sendable {
+  /// `.optimal`, or `.infeasible` when no β has Zβ ≥ 1 (the data are not separable).
   public var status: SolverStatus
-  /// t* above 1e-12 · max|z| · d (the LP's rounding level for this data).
-  public var isSeparable: Bool
+  /// The minimizer β (unit margin: min_i z_iβ = 1).
+  public var beta: [Double]
+  /// ‖β‖₁.
+  public var norm1: Double
+  /// The LP multipliers λ ≥ 0 of Zβ ≥ 1; the LP dual is max 1ᵀλ s.t. ‖Zᵀλ‖∞ ≤ 1.
+  public var lambda: [Double]
+  /// Coordinates with |β_j| > 1e-9·‖β‖∞.
+  public var support: [Int]
+  /// Constraints with z_iβ ≤ 1 + 1e-9.
+  public var active: [Int]
+  /// 1 − max_{j ∉ support} |(Zᵀλ)_j|; nil when the support is every coordinate.
+  public var dualGap: Double?
+  /// max(0, 1 − min_i z_iβ).
+  public var marginViolation: Double
+  /// max(0, ‖Zᵀλ‖∞ − 1, −min λ).
+  public var dualInfeasibility: Double
+  /// max over the support of |(Zᵀλ)_j − sign β_j|.
+  public var subgradientResidual: Double
+  /// max_i λᵢ|z_iβ − 1|.
+  public var complementarity: Double
+  /// |‖β‖₁ − 1ᵀλ| (primal minus dual objective).
+  public var objectiveGap: Double
+  /// When `.infeasible`: λ ≥ 0 with Σλ = 1 and Zᵀλ ≈ 0 (Gordan's alternative).
+  public var gordanWitness: [Double]?
+  /// The underlying LP result, with its own residuals.
+  public var program: LinearProgramResult
 }
 
-/// Solves the separability LP. Variables (β, t), all free.
-/// - Complexity: one dense simplex solve on n + 2d constraints.
+/// The ℓ1 max-margin direction: min ‖β‖₁ s.t. Zβ ≥ 1 (the limit direction of depth-2
+/// diagonal networks; Gunasekar et al. 2018, Woodworth et al. 2020).
+///
+/// Solved as the LP min 1ᵀ(β⁺ + β⁻) s.t. −Zβ⁺ + Zβ⁻ ≤ −1, β± ≥ 0 with
+/// ``LinearProgram``. Its multipliers λ = u ≥ 0 have reduced costs s± = 1 ∓ Zᵀλ ≥ 0, which is
+/// exactly |(Zᵀλ)_j| ≤ 1, with s⁺_j = 0 (so (Zᵀλ)_j = 1) where β_j > 0 and s⁻_j = 0 where
+/// β_j < 0: the LP dual gives the subgradient normalization directly.
+///
+/// - Complexity: that of the simplex on n rows and 2d + n columns, O(n·(2d + n)) per pivot.
+public func l1MaxMargin(_ z: Matrix) -> L1MaxMarginResult {
+  let n = z.rows, d = z.columns
+  precondition(n > 0 && d > 0, "l1MaxMargin needs a non-empty Z, got \(n)×\(d)")
+  let a = Matrix(rows: n, columns: 2 * d) { i, j in j < d ? -z[i, j] : z[i, j - d] }
+  let lp = LinearProgram(c: [Double](repeating: 1, count: 2 * d), a: a, b: [Double](repeating: -1, count: n))
+  let r = lp.solve()
+  let beta = r.status == .optimal ? (0..<d).map { r.x[$0] - r.x[d + $0] } : [Double](repeating: 0, count: d)
+  var lambda = r.inequalityMultipliers
+  var witness: [Double]?
+  if r.status == .infeasible, let f = r.farkasCertificate {
+    // u ≥ 0, [−Z Z]ᵀu ≥ 0 ⇒ Zᵀu = 0, and −1ᵀu = −1: u itself is a Gordan witness.
+    witness = f.inequalityMultipliers
+    lambda = f.inequalityMultipliers
+  }
+  let margins = z * beta
+  let image = z.transposedTimes(lambda)
+  let scale = beta.normInfinity
+  let support = (0..<d).filter { abs(beta[$0]) > 1e-9 * scale }
+  let onSupport = Set(support)
+  let offSupport = (0..<d).filter { !onSupport.contains($0) }
+  var subgradient = 0.0
+  for j in support { subgradient = max(subgradient, abs(image[j] - (beta[j] > 0 ? 1 : -1))) }
+  let norm1 = beta.norm1
+  return L1MaxMarginResult(
+    status: r.status, beta: beta, norm1: norm1, lambda: lambda, support: support,
+    active: (0..<n).filter { margins[$0] <= 1 + 1e-9 },
+    dualGap: offSupport.isEmpty ? nil : 1 - offSupport.map { abs(image[$0]) }.max()!,
+    marginViolation: max(0, 1 - (margins.min() ?? 1)),
+    dualInfeasibility: max(0, image.normInfinity - 1, -(lambda.min() ?? 0)),
+    subgradientResidual: subgradient,
+    complementarity: (0..<n).map { abs(lambda[$0] * (margins[$0] - 1)) }.max() ?? 0,
+    objectiveGap: abs(norm1 - lambda.reduce(0, +)), gordanWitness: witness, program: r)
+}
+
+// MARK: - Hard-margin SVM
+
+/// The hard-margin SVM min ½‖w‖² s.t. Zw ≥ 1 (no bias) and its certificate.
+public struct SVMResult: Sendable {
+  /// `.optimal`, `.infeasible` (not separable), or `.iterationLimit` (NNLS did not converge).
+  public var status: SolverStatus
+  /// The minimizer w (unit margin).
+  public var w: [Double]
+  /// ‖w‖₂; the geometric margin is 1/‖w‖.
+  public var norm2: Double
+  /// Dual variables λ ≥ 0 with w = Zᵀλ.
+  public var lambda: [Double]
+  /// Constraints with z_iw ≤ 1 + 1e-9.
+  public var active: [Int]
+  /// ‖w − Zᵀλ‖₂.
+  public var stationarityResidual: Double
+  /// min_i z_iw − 1 (≥ 0 when feasible; 0 at the optimum).
+  public var marginResidual: Double
+  /// max(0, −min λ).
+  public var dualInfeasibility: Double
+  /// max_i λᵢ|z_iw − 1|.
+  public var complementarity: Double
+  /// |½‖w‖² − (1ᵀλ − ½‖Zᵀλ‖²)|.
+  public var dualityGap: Double
+  /// NNLS iterations.
+  public var iterations: Int
+  /// When `.infeasible`: λ ≥ 0, Σλ = 1 with Zᵀλ ≈ 0 (Gordan's alternative).
+  public var gordanWitness: [Double]?
+}
+
+/// The hard-margin SVM without bias, min ½‖w‖² s.t. Zw ≥ 1 (the limit direction of
+/// gradient descent on linear predictors and fully connected linear networks; Soudry et al.
+/// 2018, Ji & Telgarsky 2019).
+///
+/// Method: the least-distance program min ‖w‖ s.t. Zw ≥ 1 reduces to one non-negative least
+/// squares problem (Lawson & Hanson 1974, ch. 23, algorithm LDP): with E = [Zᵀ; 1ᵀ] and
+/// f = e_{d+1}, let u = argmin_{u ≥ 0} ‖Eu − f‖ and r = Eu − f. If r = 0 the constraints are
+/// inconsistent (then Zᵀu = 0, 1ᵀu = 1). Otherwise w = −r_{1..d}/r_{d+1} = Zᵀu/(1 − 1ᵀu), so
+/// the dual variables are λ = u/(1 − 1ᵀu). Z is first scaled by ζ = max|z_ij| (w = w̃/ζ,
+/// λ = λ̃/ζ²); infeasibility is declared when ‖r‖ ≤ 1e-8, i.e. ‖w̃‖ ≥ 1e8 (a margin below
+/// 1e-8 of the data scale). At the optimum ‖r‖² = 1/(1 + ‖w̃‖²).
+///
+/// Polish: 1 − 1ᵀu = 1/(1 + ‖w̃‖²) loses digits when the margin is small, so on the support
+/// set P = {i : uᵢ > 0} the KKT equations z_iw = 1 (i ∈ P), w = Z_Pᵀλ_P are solved directly:
+/// w = the minimum-norm solution of Z_P w = 1 (which lies in the row space of Z_P), then λ_P
+/// from Z_Pᵀλ_P = w, both by least squares. The polished pair replaces the NNLS one when its
+/// KKT error (max of the residuals below) is no larger.
+///
+/// - Complexity: NNLS on a (d+1) × n matrix, O(n·(d+1)·min(n, d+1)) per iteration.
+public func hardMarginSVM(_ z: Matrix) -> SVMResult {
+  let n = z.rows, d = z.columns
+  precondition(n > 0 && d > 0, "hardMarginSVM needs a non-empty Z, got \(n)×\(d)")
+  let zeta = max(z.maxAbs, .leastNormalMagnitude)
+  let zs = (1 / zeta) * z
+  var e = Matrix(rows: d + 1, columns: n)
+  for i in 0..<n {
+    for j in 0..<d { e[j, i] = zs[i, j] }
+    e[d, i] = 1
+  }
+  var f = [Double](repeating: 0, count: d + 1)
+  f[d] = 1
+  let nnls = nonNegativeLeastSquares(e, f)
+  let u = nnls.x.map { max($0, 0) }
+  let residual = e * u - f
+
+  if residual.norm2 <= 1e-8 {
+    let total = u.reduce(0, +)
+    let witness = total > 0 ? (1 / total) * u : u
+    var result = svmCertificate(z, w: [Double](repeating: 0, count: d), lambda: witness, iterations: nnls.iterations)
+    result.status = .infeasible
+    result.gordanWitness = witness
+    return result
+  }
+  // λ̃ = u/(1 − 1ᵀu) = −u/r_{d+1}; w̃ = Zsᵀλ̃; then undo the scaling.
+  let lambdaScaled = (-1 / residual[d]) * u
+  var best = svmCertificate(
+    z, w: (1 / zeta) * zs.transposedTimes(lambdaScaled), lambda: (1 / (zeta * zeta)) * lambdaScaled,
+    iterations: nnls.iterations)
+
+  let support = (0..<n).filter { u[$0] > 0 }
+  if !support.isEmpty {
+    let zp = zs.selectingRows(support)
+    let ws = leastSquares(zp, [Double](repeating: 1, count: support.count)).x
+    let lambdaP = leastSquares(zp.transposed, ws).x
+    var lambda = [Double](repeating: 0, count: n)
+    for (k, i) in support.enumerated() { lambda[i] = lambdaP[k] / (zeta * zeta) }
+    let polished = svmCertificate(z, w: (1 / zeta) * ws, lambda: lambda, iterations: nnls.iterations)
+    if polished.kktError <= best.kktError { best = polished }
+  }
+  if !nnls.converged { best.status = .iterationLimit }
+  return best
+}
+
+/// Residuals of (w, λ) for min ½‖w‖² s.t. Zw ≥ 1, recomputed from the data.
+private func svmCertificate(_ z: Matrix, w: [Double], lambda: [Double], iterations: Int) -> SVMResult {
+  let margins = z * w
+  let image = z.transposedTimes(lambda)
+  let half = 0.5 * w.dot(w)
+  let dualObjective = lambda.reduce(0, +) - 0.5 * image.dot(image)
+  return SVMResult(
+    status: .optimal, w: w, norm2: w.norm2, lambda: lambda,
+    active: margins.indices.filter { margins[$0] <= 1 + 1e-9 },
+    stationarityResidual: (w - image).norm2, marginResidual: (margins.min() ?? 1) - 1,
+    dualInfeasibility: max(0, -(lambda.min() ?? 0)),
+    complementarity: margins.indices.map { abs(lambda[$0] * (margins[$0] - 1)) }.max() ?? 0,
+    dualityGap: abs(half - dualObjective), iterations: iterations)
+}
+
+extension SVMResult {
+  /// The largest KKT violation, each term relative to its natural scale (‖w‖ or ½‖w‖²).
+  var kktError: Double {
+    let scale = max(norm2, .leastNormalMagnitude)
+    return max(stationarityResidual / scale, max(0, -marginResidual), dualInfeasibility,
+               complementarity / (scale * scale), dualityGap / (scale * scale))
+  }
+}
+
+// MARK: - Separability
+
+/// The separability LP max t s.t. Zβ ≥ t·1, −1 ≤ β_j ≤ 1, and its dual witness.
+public struct SeparabilityResult: Sendable {
+  public var status: SolverStatus
+  /// t* = max_{‖β‖∞ ≤ 1} min_i z_iβ (≥ 0, since β = 0 is feasible).
+  public var margin: Double
+  /// The maximizer β.
+  public var beta: [Double]
+  /// t* > `tolerance`.
+  public var isSeparable: Bool
+  /// 1e-12 · max|z_ij| · d: t* is at most max|z_ij|·d, and a vertex solve is accurate to
+  /// about that bound times the unit roundoff times a small factor.
+  public var tolerance: Double
+  /// λ ≥ 0 with Σλ = 1, the multipliers of Zβ ≥ t·1. By LP duality
+  /// t* = min_{λ ∈ simplex} ‖Zᵀλ‖₁, so when t* = 0, Zᵀλ = 0 certifies that no β has
+  /// Zβ > 0 (Gordan's alternative).
+  public var lambda: [Double]
+  /// ‖Zᵀλ‖₁ (equal to t* at the optimum).
+  public var witnessNorm1: Double
+  /// max(|Σλ − 1|, −min λ).
+  public var witnessResidual: Double
+  /// The underlying LP result, with its own residuals.
+  public var program: LinearProgramResult
+}
+
+/// Whether Z is strictly separable (some β has Zβ > 0), by the LP
+///
+///     min −t  s.t.  −Zβ + t·1 ≤ 0,  β ≤ 1,  −β ≤ 1   (β, t free).
+///
+/// Dual (multipliers λ for the first block, μ⁺, μ⁻ for the box): stationarity in t gives
+/// Σλ = 1, in β gives Zᵀλ = μ⁺ − μ⁻, and the dual objective is −Σ(μ⁺ + μ⁻); at the optimum
+/// min(μ⁺_j, μ⁻_j) = 0, so t* = ‖Zᵀλ‖₁ = min over the simplex (von Neumann's minimax).
+///
+/// - Complexity: the simplex on n + 2d rows and d + 1 free variables.
 public func separabilityMargin(_ z: Matrix) -> SeparabilityResult {
   let n = z.rows, d = z.columns
+  precondition(n > 0 && d > 0, "separabilityMargin needs a non-empty Z, got \(n)×\(d)")
   var a = Matrix(rows: n + 2 * d, columns: d + 1)
-  var b = [Double](repeating: 0, count: n + 2 * d)
   for i in 0..<n {
     for j in 0..<d { a[i, j] = -z[i, j] }
     a[i, d] = 1
   }
   for j in 0..<d {
-    a[n + 2 * j, j] = 1; b[n + 2 * j] = 1
-    a[n + 2 * j + 1, j] = -1; b[n + 2 * j + 1] = 1
+    a[n + j, j] = 1
+    a[n + d + j, j] = -1
   }
   var c = [Double](repeating: 0, count: d + 1)
   c[d] = -1
-  let lp = LinearProgram(c: c, a: a, b: b, bounds: Array(repeating: .free, count: d + 1)).solve()
-  let t = lp.status == .optimal ? lp.x[d] : 0
-  let lambdaRaw = Array(lp.inequalityMultipliers.prefix(n)).map { abs($0) }
-  let total = lambdaRaw.reduce(0, +)
-  let lambda = total > 0 ? lambdaRaw.map { $0 / total } : lambdaRaw
-  let witnessNorm = z.transposedTimes(lambda).norm1
-  let tolerance = 1e-12 * max(z.maxAbs, 1) * Double(max(d, 1))
-  return SeparabilityResult(margin: t, beta: lp.status == .optimal ? Array(lp.x.prefix(d)) : [], witness: lambda,
-                            witnessNorm: witnessNorm, status: lp.status, isSeparable: lp.status == .optimal && t > tolerance)
-}
-
-/// argmin ‖β‖₁ s.t. Zβ ≥ 1, by the LP with β = β⁺ − β⁻ (the ℓ1 max-margin direction: the
-/// limit of depth-2 diagonal networks).
-public struct L1MaxMarginResult: Sendable {
-  public var beta: [Double]
-  public var norm1: Double
-  public var status: SolverStatus
-  public var isOptimal: Bool { status == .optimal }
-}
-
-public func l1MaxMargin(_ z: Matrix) -> L1MaxMarginResult {
-  let n = z.rows, d = z.columns
-  var a = Matrix(rows: n, columns: 2 * d)
-  for i in 0..<n { for j in 0..<d { a[i, j] = -z[i, j]; a[i, d + j] = z[i, j] } }
-  let lp = LinearProgram(c: Array(repeating: 1, count: 2 * d), a: a, b: Array(repeating: -1, count: n)).solve()
-  guard lp.status == .optimal else { return L1MaxMarginResult(beta: [], norm1: .nan, status: lp.status) }
-  let beta = (0..<d).map { lp.x[$0] - lp.x[d + $0] }
-  return L1MaxMarginResult(beta: beta, norm1: beta.norm1, status: lp.status)
-}
-
-/// The hard-margin SVM without bias, argmin ½‖w‖² s.t. Zw ≥ 1, by NNLS.
-///
-/// Derivation: u = argmin_{u ≥ 0} ½‖Zᵀu‖² + ½(1ᵀu − 1)² is the NNLS problem with matrix
-/// [Zᵀ; 1ᵀ] and target [0; 1]. Its KKT conditions read ZZᵀu ≥ s·1 with equality where
-/// uᵢ > 0, s = 1 − 1ᵀu. When s > 0, w = Zᵀu/s and λ = u/s satisfy Zw ≥ 1, w = Zᵀλ,
-/// λ ≥ 0 and λᵢ(zᵢw − 1) = 0: the SVM's KKT conditions, hence its optimum (convex).
-/// s ≤ 0 happens exactly when 0 is in the convex hull of the rows (not separable).
-public struct SVMResult: Sendable {
-  public var w: [Double]
-  public var lambda: [Double]
-  /// max(‖w − Zᵀλ‖, 1 − min margin, max λᵢ(zᵢw − 1)) relative to ‖w‖.
-  public var residual: Double
-  public var isOptimal: Bool
-}
-
-public func hardMarginSVM(_ z: Matrix) -> SVMResult {
-  let n = z.rows, d = z.columns
-  var m = Matrix(rows: d + 1, columns: n)
-  for i in 0..<n {
-    for j in 0..<d { m[j, i] = z[i, j] }
-    m[d, i] = 1
-  }
-  var target = [Double](repeating: 0, count: d + 1)
-  target[d] = 1
-  let nnls = nonNegativeLeastSquares(m, target)
-  let s = 1 - nnls.x.reduce(0, +)
-  guard s > 1e-14, nnls.converged else { return SVMResult(w: [], lambda: [], residual: .infinity, isOptimal: false) }
-  let lambda = nnls.x.map { $0 / s }
-  let w = z.transposedTimes(lambda)
-  let margins = z * w
-  var residual = 0.0
-  residual = max(residual, 1 - (margins.min() ?? 1))
-  for i in 0..<n { residual = max(residual, lambda[i] * (margins[i] - 1)) }
-  residual /= max(w.norm2, 1e-300)
-  return SVMResult(w: w, lambda: lambda, residual: residual, isOptimal: residual < 1e-8)
-}
-
-/// min Σ_g w_g ‖β_g‖ s.t. Aβ ≥ 1 for complex modes (groups of two coordinates): not yet
-/// implemented; callers fall back to the certificate's own KKT check.
-public struct GroupL1Result: Sendable {
-  public var beta: [Double]
-  public var isOptimal: Bool
-}
-
-public func groupL1MaxMargin(_ a: Matrix, groups: [[Int]], weights: [Double]) -> GroupL1Result {
-  GroupL1Result(beta: [], isOptimal: false)
+  var b = [Double](repeating: 0, count: n)
+  b.append(contentsOf: [Double](repeating: 1, count: 2 * d))
+  let lp = LinearProgram(c: c, a: a, b: b, bounds: Array(repeating: .free, count: d + 1))
+  let r = lp.solve()
+  let lambda = Array(r.inequalityMultipliers[0..<n])
+  let tolerance = 1e-12 * z.maxAbs * Double(d)
+  let margin = r.x[d]
+  return SeparabilityResult(
+    status: r.status, margin: margin, beta: Array(r.x[0..<d]),
+    isSeparable: r.status == .optimal && margin > tolerance, tolerance: tolerance, lambda: lambda,
+    witnessNorm1: z.transposedTimes(lambda).norm1,
+    witnessResidual: max(abs(lambda.reduce(0, +) - 1), -(lambda.min() ?? 0)), program: r)
 }

@@ -59,7 +59,9 @@ struct SimplexTableau {
   /// d_j = c_j − Σᵢ c_{B(i)} T_{ij}, and the last slot −Σᵢ c_{B(i)} (B⁻¹b̃)ᵢ.
   mutating func price(_ c: [Double]) {
     precondition(c.count == columns, "Costs of length \(c.count) for a tableau with \(columns) columns")
-    var d = c + [0]
+    // (`+` on [Double] is elementwise in LinearAlgebra, so append instead of concatenating.)
+    var d = c
+    d.append(0)
     let w = columns + 1
     for i in 0..<rows {
       let cb = c[basis[i]]
@@ -138,10 +140,16 @@ struct SimplexTableau {
         let ratio = max(entries[i * w + columns], 0) / a
         let tie = 1e-12 * max(1, bestRatio.isFinite ? bestRatio : 1)
         if r < 0 || ratio < bestRatio - tie {
-          r = i; bestRatio = ratio; bestPivot = a
+          r = i
+          bestRatio = ratio
+          bestPivot = a
         } else if ratio <= bestRatio + tie {
           let better = bland ? basis[i] < basis[r] : a > bestPivot
-          if better { r = i; bestRatio = min(bestRatio, ratio); bestPivot = a }
+          if better {
+            r = i
+            bestRatio = min(bestRatio, ratio)
+            bestPivot = a
+          }
         }
       }
       if r < 0 { return .unbounded(column: q) }

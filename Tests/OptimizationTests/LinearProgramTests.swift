@@ -73,8 +73,8 @@ struct LinearProgramTests {
     #expect(abs(r.x[0] + r.x[1] + 1) <= 1e-14, "x₁ + x₂ = −1 at the optimum, got \(r.x)")
   }
 
-  /// Beale (1955): cycles forever under Dantzig's rule with smallest-index ties; the Bland
-  /// fallback must finish. Optimum x = (1, 0, 1, 0), value −5/4.
+  /// Beale (1955): cycles under Dantzig's rule with smallest-index ties in the ratio test
+  /// (our largest-pivot tie-break happens to avoid it). Optimum x = (1, 0, 1, 0), value −5/4.
   @Test func bealeCyclingExample() {
     let lp = LinearProgram(
       c: [-0.75, 20, -0.5, 6],
@@ -83,6 +83,22 @@ struct LinearProgramTests {
     expectCertified(r, tolerance: 1e-13)
     expectClose(r.objective, -1.25, tolerance: 1e-14, "objective")
     expectClose(r.x, [1, 0, 1, 0], tolerance: 1e-14, "x")
+  }
+
+  /// Hall & McKinnon (2004), "The simplest examples where the simplex method cycles": cycles
+  /// under Dantzig's rule whatever the tie-breaking (checked: it hits any iteration limit
+  /// without the Bland fallback). Homogeneous, it is unbounded; with Σx ≤ 1 added the
+  /// optimum is x = (0, ½, 0, ½), value −7/8.
+  @Test func hallMcKinnonCyclingExample() {
+    let c = [-2.3, -2.15, 13.55, 0.4]
+    let rows: [[Double]] = [[0.4, 0.2, -1.4, -0.2], [-7.8, -1.4, 7.8, 0.4]]
+    let homogeneous = LinearProgram(c: c, a: Matrix(rows), b: [0, 0]).solve(maxIterations: 200)
+    #expect(homogeneous.status == .unbounded)
+    #expect((homogeneous.unboundedRay?.residual ?? 1) <= 1e-14)
+    let bounded = LinearProgram(c: c, a: Matrix(rows + [[1, 1, 1, 1]]), b: [0, 0, 1]).solve(maxIterations: 200)
+    expectCertified(bounded, tolerance: 1e-14)
+    expectClose(bounded.objective, -0.875, tolerance: 1e-15, "objective")
+    expectClose(bounded.x, [0, 0.5, 0, 0.5], tolerance: 1e-15, "x")
   }
 
   /// Klee–Minty cube, n = 5: max Σ 10^{n−j} x_j s.t. 2Σ_{j<i} 10^{i−j} x_j + x_i ≤ 100^{i−1};
@@ -149,6 +165,14 @@ struct LinearProgramTests {
     #expect(ray.slope < 0 && ray.residual <= 1e-14 && ray.direction[0] < 0)
   }
 
+  @Test func noConstraints() {
+    let bounded = LinearProgram(c: [1, 2]).solve()
+    expectCertified(bounded, tolerance: 0)
+    #expect(bounded.x == [0, 0])
+    let unbounded = LinearProgram(c: [1, -2]).solve()
+    #expect(unbounded.status == .unbounded && unbounded.unboundedRay?.direction == [0, 1])
+  }
+
   @Test func iterationLimitIsReported() {
     let r = LinearProgram(
       c: [-5, -4, -3], a: Matrix([[2, 3, 1], [4, 1, 2], [3, 4, 2]]), b: [5, 11, 8]
@@ -172,7 +196,7 @@ struct LinearProgramTests {
     let u0 = (0..<m).map { _ in rng.uniform() < 0.5 ? 0 : rng.uniform() }
     let v0 = rng.normalVector(p)
     let s0 = (0..<n).map { j in bounds[j] == .free ? 0 : rng.uniform() }
-    let c = s0.subtracting(a.transposedTimes(u0)).subtracting(aEq.transposedTimes(v0))
+    let c = s0 - a.transposedTimes(u0) - aEq.transposedTimes(v0)
     let lp = LinearProgram(c: c, a: a, b: b, aEq: aEq, bEq: aEq * x0, bounds: bounds)
     let r = lp.solve()
     let context = "seed \(seed), \(m)+\(p) rows × \(n) columns"

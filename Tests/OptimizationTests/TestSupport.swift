@@ -20,7 +20,7 @@ func expectClose(
 ) {
   #expect(a.count == b.count, "\(what): lengths \(a.count) and \(b.count)", sourceLocation: sourceLocation)
   guard a.count == b.count else { return }
-  let error = a.subtracting(b).normInfinity / max(1, b.normInfinity)
+  let error = (a - b).normInfinity / max(1, b.normInfinity)
   #expect(error <= tolerance, "\(what): error \(error) > tolerance \(tolerance)\n got \(a)\n want \(b)",
           sourceLocation: sourceLocation)
 }
