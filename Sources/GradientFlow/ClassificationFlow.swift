@@ -26,12 +26,14 @@ import LinearAlgebra
 ///
 /// **Stiffness and the Jacobian.** Margins grow like G, and the weights p react to margin
 /// differences of O(1): the restoring rate among support points is ∝ G in s-time. The
-/// stiff part of the Jacobian is low rank:
-///   ∂(dΘ/ds)/∂Θ ≈ −c M⁻¹ Jₘᵀ W Jₘ,   W = diag(pᵢ κᵢ) − p pᵀ,  κᵢ = −w′(mᵢ)/w(mᵢ),
+/// stiff part of the Jacobian is low rank. With ∂G/∂Θ ≈ −M⁻¹JₘᵀWJₘ and, because the
+/// clock normalizes ‖G‖, ∇c ≈ c JₘᵀWJₘG/‖G‖²_M (from ∇‖G‖_M = (∂G/∂Θ)ᵀMG/‖G‖_M):
+///   ∂(cG)/∂Θ ≈ c ∂G/∂Θ + G ∇cᵀ = −c U′ W Jₘ,   U′ = M⁻¹Jₘᵀ − G (JₘG)ᵀ/‖G‖²_M,
+///   W = diag(pᵢ κᵢ) − p pᵀ,  κᵢ = −w′(mᵢ)/w(mᵢ),
 /// where Jₘ (n × N) has rows ∇mᵢ and c the clock factor. (Dropped: the Hessian terms
-/// Σ pᵢ∇²mᵢ and the derivative of c, which are O(1) in s-time and not stiff; the W-method
+/// Σ pᵢ∇²mᵢ and the non-stiff part of ∇c, which are O(1) in s-time; the W-method
 /// integrator tolerates the approximation.) Shifted solves use Woodbury:
-///   (sI + U C V)⁻¹ = (1/s)[I − U (s Iₙ + C V U)⁻¹ C V],  U = M⁻¹Jₘᵀ, C = cW, V = Jₘ,
+///   (sI + U C V)⁻¹ = (1/s)[I − U (s Iₙ + C V U)⁻¹ C V],  U = U′, C = cW, V = Jₘ,
 /// one n × n LU per step and O(nN) per solve.
 public struct ClassificationFlow: StiffSystem {
   public let network: LinearNetwork
@@ -50,6 +52,9 @@ public struct ClassificationFlow: StiffSystem {
   private var clock = 1.0
   private var shift = 1.0
   private var kFactor: LUFactorization?
+  private var field: [Double] = []        // G at the last prepareSolves
+  private var jmField: [Double] = []      // Jₘ G
+  private var fieldNorm2 = 1.0            // ‖G‖²_M
   private var invMult: [Double]   // per state index
 
   public init(network: LinearNetwork, data: ClassificationData, loss: ClassificationLoss) {
@@ -225,21 +230,27 @@ public struct ClassificationFlow: StiffSystem {
     let (_, p) = normalizedWeights(margins)
     weights = p
     q = marginMatrix.transposedTimes(p)
-    clock = clockFactor(y, gradient: rawField(y, q: q))
+    field = rawField(y, q: q)
+    clock = clockFactor(y, gradient: field)
     let n = margins.count
     jm = marginGradients(y)
+    jmField = jm * field
+    fieldNorm2 = 0
+    for k in field.indices { fieldNorm2 += field[k] * field[k] / invMult[k] }
+    if !(fieldNorm2 > 0) { fieldNorm2 = .infinity }
     // W = diag(pᵢκᵢ) − p pᵀ.
     for i in 0..<n {
       for k in 0..<n { wMatrix[i, k] = -p[i] * p[k] }
       wMatrix[i, i] += p[i] * loss.weightDecayRate(margin: margins[i])
     }
-    // K = s Iₙ + c W (Jₘ M⁻¹ Jₘᵀ).
+    // K = s Iₙ + c W (Jₘ U′), Jₘ U′ = Jₘ M⁻¹ Jₘᵀ − (JₘG)(JₘG)ᵀ/‖G‖²_M.
     var gram = Matrix(rows: n, columns: n)
     let dim = dimension
     for i in 0..<n {
       for k in i..<n {
         var s = 0.0
         for c in 0..<dim { s += jm[i, c] * invMult[c] * jm[k, c] }
+        s -= jmField[i] * jmField[k] / fieldNorm2
         gram[i, k] = s
         gram[k, i] = s
       }
@@ -254,8 +265,10 @@ public struct ClassificationFlow: StiffSystem {
     let v = jm * b
     let cwv = (wMatrix * v).scaled(by: clock)
     let z = kFactor.solve(cwv)
+    // U′z = M⁻¹Jₘᵀz − G (JₘG)·z / ‖G‖²_M.
     let correction = jm.transposedTimes(z)
-    for c in b.indices { b[c] = (b[c] - invMult[c] * correction[c]) / shift }
+    let radial = jmField.dot(z) / fieldNorm2
+    for c in b.indices { b[c] = (b[c] - invMult[c] * correction[c] + field[c] * radial) / shift }
   }
 }
 

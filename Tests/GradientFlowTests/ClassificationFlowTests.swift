@@ -69,7 +69,7 @@ struct ClassificationFlowTests {
     }
   }
 
-  @Test("Woodbury solve inverts (sI + c M⁻¹JₘᵀWJₘ)")
+  @Test("Woodbury solve inverts (sI + c U′WJₘ), U′ = M⁻¹Jₘᵀ − G(JₘG)ᵀ/‖G‖²_M")
   func woodburySolve() throws {
     let (net, data, state) = Self.randomProblem(kind: .convolutional, depth: 3, seed: 9)
     var flow = ClassificationFlow(network: net, data: data, loss: .exponential)
@@ -92,7 +92,12 @@ struct ClassificationFlowTests {
     let back = jm.transposedTimes(wjx)
     let c = flow.clockFactor(state)
     let m = flow.metricWeights
-    let applied = (0..<x.count).map { shift * x[$0] + c * back[$0] / m[$0] }
+    let g = f.map { $0 / c }  // G = f/c
+    let jg = jm * g
+    var g2 = 0.0
+    for k in g.indices { g2 += m[k] * g[k] * g[k] }
+    let radial = jg.dot(wjx) / g2
+    let applied = (0..<x.count).map { shift * x[$0] + c * (back[$0] / m[$0] - g[$0] * radial) }
     let err = applied.subtracting(b).norm2 / b.norm2
     #expect(err <= 1e-10, "relative residual \(err)")
   }
