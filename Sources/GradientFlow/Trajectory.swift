@@ -8,6 +8,13 @@ public struct TrajectoryOptions: Sendable {
   /// normalized direction near 1e-7 (measured against rtol 1e-10 runs), below the
   /// distances the predicates measure at the default horizons.
   public var tolerances = IntegratorTolerances(relative: 1e-8, absolute: 1e-12)
+  /// The resolution required of margin differences. The loss weights pᵢ ∝ e^{−(mᵢ−m_min)}
+  /// depend on O(1) differences of margins of size ≈ log(1/Loss) = G, and a relative state
+  /// error δ moves margins by ≈ L·δ·G; so the relative tolerance is tightened to
+  /// min(rtol, marginResolution/G) once G exceeds marginResolution/rtol. (Measured: with a
+  /// fixed rtol the integrator stalls once G·rtol approaches 1, because the state drifts
+  /// off the slow manifold by O(1) in the weights.)
+  public var marginResolution = 0.01
   /// Accepted-step budget; hitting it stops the run (the verdict is then inconclusive).
   public var maxSteps = 100_000
   /// Clock budget: the run stops if the clock s passes this without reaching the next
@@ -113,6 +120,8 @@ public func integrateClassificationFlow(
     let goal = options.checkpoints[target]
     if obs.logInverseLoss >= goal { record(); target += 1; continue }
     if steps >= options.maxSteps { stop = .stepBudget(steps: steps); break }
+    integrator.tolerances.relative = min(options.tolerances.relative,
+                                         options.marginResolution / max(obs.logInverseLoss, 1))
     if s > options.maxClock { stop = .clockBudget(clock: s, logInverseLoss: obs.logInverseLoss); break }
     // Predict the clock at which log(1/Loss) reaches the goal (log-log linear in s).
     var limit = options.maxClock + 1
