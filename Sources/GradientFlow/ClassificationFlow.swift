@@ -55,6 +55,11 @@ public struct ClassificationFlow: StiffSystem {
   private var field: [Double] = []        // G at the last prepareSolves
   private var jmField: [Double] = []      // Jₘ G
   private var fieldNorm2 = 1.0            // ‖G‖²_M
+  // The solve operator must be the same matrix for every stage of a step (W-method):
+  // `evaluate` at stage points overwrites `clock`, so the solves keep their own copy.
+  private var solveClock = 1.0
+  private var blockFactors: [LUFactorization] = []   // D = sI − cH, per mode
+  private var dInverseU = Matrix(rows: 0, columns: 0) // (D⁻¹U′)ᵀ, n × N
   private var invMult: [Double]   // per state index
 
   public init(network: LinearNetwork, data: ClassificationData, loss: ClassificationLoss) {
@@ -243,32 +248,92 @@ public struct ClassificationFlow: StiffSystem {
       for k in 0..<n { wMatrix[i, k] = -p[i] * p[k] }
       wMatrix[i, i] += p[i] * loss.weightDecayRate(margin: margins[i])
     }
-    // K = s Iₙ + c W (Jₘ U′), Jₘ U′ = Jₘ M⁻¹ Jₘᵀ − (JₘG)(JₘG)ᵀ/‖G‖²_M.
-    var gram = Matrix(rows: n, columns: n)
+    // D = s I − c H, block diagonal (one L·w block per mode), factored block by block.
+    let sp = network.space, L = network.depth
+    blockFactors.removeAll(keepingCapacity: true)
+    for g in 0..<sp.groupCount {
+      var block = modeHessian(y, group: g)
+      for k in 0..<block.storage.count { block.storage[k] *= -clock }
+      for k in 0..<block.rows { block[k, k] += shift }
+      blockFactors.append(try LUFactorization(block))
+    }
+    // D⁻¹U′, U′ = M⁻¹Jₘᵀ − G (JₘG)ᵀ/‖G‖²_M (N × n), one column per point.
     let dim = dimension
+    var du = Matrix(rows: n, columns: dim)  // stored transposed: row i is column i of D⁻¹U′
     for i in 0..<n {
-      for k in i..<n {
-        var s = 0.0
-        for c in 0..<dim { s += jm[i, c] * invMult[c] * jm[k, c] }
-        s -= jmField[i] * jmField[k] / fieldNorm2
-        gram[i, k] = s
-        gram[k, i] = s
+      var col = [Double](repeating: 0, count: dim)
+      let r = jmField[i] / fieldNorm2
+      for c in 0..<dim { col[c] = invMult[c] * jm[i, c] - field[c] * r }
+      applyBlockInverse(&col)
+      for c in 0..<dim { du[i, c] = col[c] }
+    }
+    dInverseU = du
+    // K = Iₙ + c W (Jₘ D⁻¹U′).
+    var jdu = Matrix(rows: n, columns: n)
+    for i in 0..<n {
+      for k in 0..<n {
+        var acc = 0.0
+        for c in 0..<dim { acc += jm[i, c] * du[k, c] }
+        jdu[i, k] = acc
       }
     }
-    var kMatrix = clock * (wMatrix * gram)
-    for i in 0..<n { kMatrix[i, i] += shift }
+    solveClock = clock
+    var kMatrix = clock * (wMatrix * jdu)
+    for i in 0..<n { kMatrix[i, i] += 1 }
     kFactor = try LUFactorization(kMatrix)
+    _ = L
+  }
+
+  /// H_g = ∂G/∂a restricted to mode g's own coordinates at frozen weights (the Hessian
+  /// term Σᵢ pᵢ∇²mᵢ, divided by the multiplicity). For layers l ≠ k, with
+  /// Q = Π_{j≠l,k} aⱼ: real ∂G_l/∂a_k = q Q; complex (Re, Im) rows of G_l against the
+  /// (Re, Im) parts of a_k are [[q_r Q_r + q_i Q_i, −q_r Q_i + q_i Q_r],
+  /// [q_i Q_r − q_r Q_i, −q_i Q_i − q_r Q_r]] / mult (from P = a_k Q, ∂P/∂Im a_k = iQ).
+  func modeHessian(_ y: [Double], group g: Int) -> Matrix {
+    let sp = network.space, L = network.depth
+    let w = sp.isComplex[g] ? 2 : 1
+    var h = Matrix(rows: L * w, columns: L * w)
+    let base = L * sp.offsets[g], o = sp.offsets[g]
+    let inv = 1 / sp.multiplicity[g]
+    for l in 0..<L {
+      for k in 0..<L where k != l {
+        var qq = Complex.one
+        for j in 0..<L where j != l && j != k {
+          qq *= w == 2 ? Complex(y[base + 2 * j], y[base + 2 * j + 1]) : Complex(y[base + j], 0)
+        }
+        if w == 1 {
+          h[l, k] = q[o] * qq.re
+        } else {
+          let qr = q[o], qi = q[o + 1]
+          h[2 * l, 2 * k] = inv * (qr * qq.re + qi * qq.im)
+          h[2 * l, 2 * k + 1] = inv * (-qr * qq.im + qi * qq.re)
+          h[2 * l + 1, 2 * k] = inv * (qi * qq.re - qr * qq.im)
+          h[2 * l + 1, 2 * k + 1] = inv * (-qi * qq.im - qr * qq.re)
+        }
+      }
+    }
+    return h
+  }
+
+  /// v ← D⁻¹v, block by block.
+  private func applyBlockInverse(_ v: inout [Double]) {
+    let sp = network.space, L = network.depth
+    for g in 0..<sp.groupCount {
+      let w = sp.isComplex[g] ? 2 : 1
+      let base = L * sp.offsets[g]
+      let x = blockFactors[g].solve(Array(v[base..<(base + L * w)]))
+      for k in 0..<(L * w) { v[base + k] = x[k] }
+    }
   }
 
   public mutating func solveShifted(_ b: inout [Double]) throws {
     guard let kFactor else { throw LinearAlgebraError.singular(pivot: 0) }
+    applyBlockInverse(&b)
     let v = jm * b
-    let cwv = (wMatrix * v).scaled(by: clock)
-    let z = kFactor.solve(cwv)
-    // U′z = M⁻¹Jₘᵀz − G (JₘG)·z / ‖G‖²_M.
-    let correction = jm.transposedTimes(z)
-    let radial = jmField.dot(z) / fieldNorm2
-    for c in b.indices { b[c] = (b[c] - invMult[c] * correction[c] + field[c] * radial) / shift }
+    let z = kFactor.solve((wMatrix * v).scaled(by: solveClock))
+    // b ← D⁻¹b − (D⁻¹U′) z.
+    let correction = dInverseU.transposedTimes(z)
+    for c in b.indices { b[c] -= correction[c] }
   }
 }
 
