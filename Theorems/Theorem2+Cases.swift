@@ -188,3 +188,20 @@ func roundSignificant(_ x: Double, digits: Double) -> Double {
   let f = Elementary.pow(10, digits - 1 - e)
   return (x * f).rounded() / f
 }
+
+extension Theorem2 {
+  /// The property-checking generator of Theorem-2 cases: each case's seed is drawn from the
+  /// harness's per-case generator (kept below 2⁵³), its shape cycles through `networks` ×
+  /// `depths` by that seed, and shrinking uses `shrinkCandidates` (dimensions first, then
+  /// entries). `checkProperty` with this generator replays a case from its seed.
+  public static func caseGenerator(_ configuration: Theorem2SweepConfiguration) -> Generator<Theorem2Case> {
+    Generator(
+      generate: { rng, _ in
+        let seed = rng.next() & ((1 << 53) - 1)
+        let shapes = configuration.networks.count * configuration.depths.count
+        let (kind, depth) = configuration.shape(ofCase: Int(seed % UInt64(shapes)))
+        return generateCase(seed: seed, kind: kind, depth: depth, configuration: configuration)
+      },
+      shrink: { shrinkCandidates($0, initScale: configuration.initScale) })
+  }
+}
