@@ -113,7 +113,7 @@ extension Theorem2 {
       var why = "initialization is sign-locked (\(lock.detail))"
       if let g = globalOptimum(problem: problem, depthExponent: p) {
         let dg = ((T * g).normalized.subtracting(result.direction)).norm2
-        why += "; the flow's direction is at distance \(short(dg)) from the global ℓ_{\(formatExponent(p))} optimum"
+        why += "; the flow's direction β̂ = [\(result.direction.map(short).joined(separator: ", "))] is at distance \(short(dg)) from the global ℓ_{\(formatExponent(p))} optimum [\((T * g).normalized.map(short).joined(separator: ", "))]"
       }
       if let k = result.checkpoints.last?.kktResidual { why += ", KKT residual \(short(k)) at the last checkpoint" }
       result.reason = why

@@ -9,8 +9,10 @@ extension VerifierCommand {
   static func runTheorem2(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
     var config = Theorem2SweepConfiguration()
     if let seedText = args.value("seed") {
-      guard let s = UInt64(seedText) else {
-        throw UsageError(message: "--seed '\(seedText)' is not a non-negative integer below 2⁶⁴", hint: "for example --seed 42")
+      // Seeds stay below 2⁵³ so that every JSON reader holds them exactly.
+      guard let s = UInt64(seedText), s < (1 << 53) else {
+        throw UsageError(message: "--seed '\(seedText)' is not an integer from 0 to 2⁵³ − 1 (9007199254740991)",
+                         hint: "for example --seed 42; case seeds printed by a report are always in range")
       }
       config.seed = s
     }

@@ -14,7 +14,7 @@ public enum VerifierCommand {
     .value("theorem", "N", help: "the theorem to check (2)"),
     .value("network", "KIND", help: "diagonal | conv | odn (default: all three in a sweep, diagonal with --data)"),
     .value("depth", "L", help: "network depth 1…12 (default: 1, 2, 3, 4 in a sweep, 2 with --data)"),
-    .value("seed", "N", help: "seed of the sweep; case 0 uses it directly, so a case's seed replays it (default 1)"),
+    .value("seed", "N", help: "seed of the sweep, 0 … 2⁵³−1; case 0 uses it directly, so a case's seed replays it (default 1)"),
     .value("cases", "K", help: "number of cases (default 12, or 1 with --data)"),
     .value("data", "FILE", help: "CSV: columns x1..xd then y ∈ {−1, +1}; header optional"),
     .value("decomposition", "FILE", help: "JSON {\"S\": m×d, \"U\": [k_l×m, …]} of an orthogonally decomposable network"),
