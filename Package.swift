@@ -63,6 +63,7 @@ let tests: [Target] = [
   .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "LinearAlgebra", "PropertyChecking", "DataIO"]),
   .testTarget(name: "PropertyCheckingTests", dependencies: ["PropertyChecking"]),
   .testTarget(name: "DataIOTests", dependencies: ["DataIO"]),
+  .testTarget(name: "CertificationTests", dependencies: ["Certification", "GradientFlow", "Optimization", "LinearAlgebra", "PropertyChecking"]),
   .testTarget(name: "GradientFlowTests", dependencies: ["GradientFlow", "LinearAlgebra", "PropertyChecking"]),
   .testTarget(
     name: "TheoremTests",
