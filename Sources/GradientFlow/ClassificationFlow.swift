@@ -63,10 +63,18 @@ public struct ClassificationFlow: StiffSystem {
   private var invMult: [Double]   // per state index
 
   public init(network: LinearNetwork, data: ClassificationData, loss: ClassificationLoss) {
+    self.init(network: network, marginMatrix: network.marginMatrix(data), loss: loss)
+  }
+
+  /// A flow whose margins are m = Aρ for a given A (n × N). Also used, with A = X T and no
+  /// labels, as the tensor helper of `RegressionFlow`.
+  public init(network: LinearNetwork, marginMatrix: Matrix, loss: ClassificationLoss) {
+    precondition(marginMatrix.columns == network.space.coordinateCount,
+                 "margin matrix has \(marginMatrix.columns) columns, the network has \(network.space.coordinateCount) coordinates")
     self.network = network
     self.loss = loss
-    self.marginMatrix = network.marginMatrix(data)
-    let n = data.count, nc = network.space.coordinateCount, dim = network.depth * nc
+    self.marginMatrix = marginMatrix
+    let n = marginMatrix.rows, nc = network.space.coordinateCount, dim = network.depth * nc
     rho = [Double](repeating: 0, count: nc)
     margins = [Double](repeating: 0, count: n)
     weights = [Double](repeating: 0, count: n)
@@ -289,7 +297,10 @@ public struct ClassificationFlow: StiffSystem {
   /// Q = Π_{j≠l,k} aⱼ: real ∂G_l/∂a_k = q Q; complex (Re, Im) rows of G_l against the
   /// (Re, Im) parts of a_k are [[q_r Q_r + q_i Q_i, −q_r Q_i + q_i Q_r],
   /// [q_i Q_r − q_r Q_i, −q_i Q_i − q_r Q_r]] / mult (from P = a_k Q, ∂P/∂Im a_k = iQ).
-  func modeHessian(_ y: [Double], group g: Int) -> Matrix {
+  func modeHessian(_ y: [Double], group g: Int) -> Matrix { modeHessian(y, group: g, q: q) }
+
+  /// H_g for a given q = Aᵀp (see above).
+  func modeHessian(_ y: [Double], group g: Int, q: [Double]) -> Matrix {
     let sp = network.space, L = network.depth
     let w = sp.isComplex[g] ? 2 : 1
     var h = Matrix(rows: L * w, columns: L * w)
