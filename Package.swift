@@ -33,6 +33,9 @@ let numericalCore: [Target] = [
   .target(
     name: "DataIO",
     dependencies: ["LinearAlgebra"]),
+  .target(
+    name: "Regularizers",
+    dependencies: ["LinearAlgebra"]),
 ]
 
 // MARK: - Theorems (one checkable predicate per theorem)
@@ -68,6 +71,7 @@ let tests: [Target] = [
   .testTarget(
     name: "TheoremTests",
     dependencies: ["Theorems", "GradientFlow", "Optimization", "LinearAlgebra", "PropertyChecking", "DataIO"]),
+  .testTarget(name: "RegularizersTests", dependencies: ["Regularizers", "LinearAlgebra"]),
   .testTarget(name: "VerifierCLITests", dependencies: ["VerifierCLI", "Theorems"]),
 ]
 
