@@ -43,7 +43,7 @@ let numericalCore: [Target] = [
 let theorems: [Target] = [
   .target(
     name: "Theorems",
-    dependencies: ["LinearAlgebra", "Optimization", "GradientFlow", "Certification", "PropertyChecking", "DataIO"],
+    dependencies: ["LinearAlgebra", "Optimization", "GradientFlow", "Certification", "PropertyChecking", "DataIO", "Regularizers"],
     path: "Theorems",
     exclude: ["README.md"]),
 ]
@@ -70,7 +70,7 @@ let tests: [Target] = [
   .testTarget(name: "GradientFlowTests", dependencies: ["GradientFlow", "LinearAlgebra", "PropertyChecking"]),
   .testTarget(
     name: "TheoremTests",
-    dependencies: ["Theorems", "GradientFlow", "Optimization", "LinearAlgebra", "PropertyChecking", "DataIO"]),
+    dependencies: ["Theorems", "GradientFlow", "Optimization", "LinearAlgebra", "PropertyChecking", "DataIO", "Regularizers"]),
   .testTarget(name: "RegularizersTests", dependencies: ["Regularizers", "LinearAlgebra"]),
   .testTarget(name: "VerifierCLITests", dependencies: ["VerifierCLI", "Theorems"]),
 ]

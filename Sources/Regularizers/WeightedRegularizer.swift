@@ -126,3 +126,32 @@ extension DepthRegularizer {
     return z * hInverseDifference(z, z0) - t * t / 2
   }
 }
+
+// MARK: - One coordinate at a time (for separable solvers)
+
+extension WeightedRegularizer {
+  /// Qⱼ(ρ) = cⱼ²[q(ρ/cⱼ^L) − (ρ/cⱼ^L) h⁻¹(ρⱼ(0)/cⱼ^L)].
+  public func value(coordinate j: Int, _ rho: Double) -> Double {
+    squaredScales[j] * regularizer.tiltedQ(rho / productScales[j], initialArguments[j])
+  }
+
+  /// Qⱼ′(ρ) = cⱼ^{2−L}[h⁻¹(ρ/cⱼ^L) − h⁻¹(ρⱼ(0)/cⱼ^L)].
+  public func gradient(coordinate j: Int, _ rho: Double) -> Double {
+    gradientScales[j] * regularizer.hInverseDifference(rho / productScales[j], initialArguments[j])
+  }
+
+  /// Qⱼ″(ρ) = cⱼ^{2−2L} q″(ρ/cⱼ^L).
+  public func secondDerivative(coordinate j: Int, _ rho: Double) -> Double {
+    hessianScales[j] * regularizer.qSecond(rho / productScales[j])
+  }
+
+  /// (Qⱼ′)⁻¹(s) = cⱼ^L h(cⱼ^{L−2} s + h⁻¹(ρⱼ(0)/cⱼ^L)): the mode's limit as a function of its
+  /// dual coordinate s (spec §2.7's φⱼ). For L ≥ 3, h is defined on (−g_L, g_L); outside it
+  /// the value is ±∞ (the dual objective is +∞ there, and line searches back off).
+  public func gradientInverse(coordinate j: Int, _ s: Double) -> Double {
+    let tau = s / gradientScales[j] + regularizer.hInverse(initialArguments[j])
+    if depth >= 3 && abs(tau) >= regularizer.gInfinity { return tau > 0 ? .infinity : -.infinity }
+    let value = productScales[j] * regularizer.h(tau)
+    return value.isNaN ? (tau > 0 ? .infinity : -.infinity) : value
+  }
+}
