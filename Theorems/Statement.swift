@@ -34,8 +34,16 @@ func format4(_ x: Double) -> String {
   return "\(r)"
 }
 
+/// The optimization problem a theorem's conclusion names, rendered for reports.
+public protocol ProblemSpec: Sendable {
+  /// The problem in one line.
+  var rendered: String { get }
+  /// The first-order condition the verifier checks.
+  var stationarityRendered: String { get }
+}
+
 /// A max-margin problem min ‖ρ‖_p s.t. yᵢ (Sxᵢ)ᵀρ ≥ 1 in a named space.
-public struct MaxMarginSpec: Sendable, Equatable {
+public struct MaxMarginSpec: ProblemSpec, Equatable {
   public var exponent: MarginExponent
   /// "ρ" in the transformed space, "β" in the input space.
   public var variable: String
@@ -62,7 +70,7 @@ public struct TheoremStatement: Sendable {
   /// The setting, one clause per entry.
   public var setting: [String]
   /// The conclusion's problem.
-  public var problem: MaxMarginSpec
+  public var problem: any ProblemSpec
   /// The conclusion's verb, e.g. "converges in direction to a KKT (first-order stationary) point of".
   public var conclusionVerb: String
   /// Named hypotheses with their statements.
@@ -81,4 +89,15 @@ public struct TheoremStatement: Sendable {
     out += "  Stationarity checked: \(problem.stationarityRendered)\n"
     return out
   }
+}
+
+/// An interpolation problem min Σⱼ Qⱼ(ρⱼ) s.t. XSᵀρ = y (Theorem 4 and its neighbours).
+public struct InterpolationSpec: ProblemSpec, Equatable {
+  /// How the regularizer reads, e.g. "Q_{L,α,η}(ρ) = α² Σⱼ ηⱼ² q_L(ρⱼ / (α^L ηⱼ^L))".
+  public var regularizer: String
+  /// How q reads, e.g. "q_L(z) = ∫₀^z h_L⁻¹, h_L = F_L ∘ G_L⁻¹".
+  public var definition: String
+
+  public var rendered: String { "minimize \(regularizer) subject to X Sᵀρ = y;  \(definition)" }
+  public var stationarityRendered: String { "∇Q(ρ) ∈ range(S Xᵀ), X Sᵀρ = y" }
 }

@@ -27,17 +27,7 @@ extension Theorem2 {
   /// hold; otherwise inconclusive. A sweep in which no case meets the hypotheses is
   /// `hypothesisNotMet`.
   public static func sweepVerdict(_ results: [CaseResult], thresholds: Thresholds) -> (Verdict, String) {
-    let refuted = results.filter { $0.verdict == .refuted }
-    if let r = refuted.first {
-      return (.refuted, "\(refuted.count) of \(results.count) cases refuted (first: seed \(r.seed))")
-    }
-    let eligible = results.filter { $0.verdict != .hypothesisNotMet }
-    if eligible.isEmpty { return (.hypothesisNotMet, "no case meets the hypotheses") }
-    let holds = eligible.filter { $0.verdict == .holds }.count
-    let fraction = Double(holds) / Double(eligible.count)
-    let text = "\(holds) of \(eligible.count) cases meeting the hypotheses hold (\(Int((fraction * 100).rounded()))%; required \(Int(thresholds.decidedFraction * 100))%)"
-      + (results.count > eligible.count ? "; \(results.count - eligible.count) with a hypothesis not met" : "")
-    return (fraction >= thresholds.decidedFraction ? .holds : .inconclusive, text)
+    combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: thresholds.decidedFraction)
   }
 
   /// Runs the cases of a sweep on all cores (results in case order, identical to a
@@ -59,12 +49,7 @@ extension Theorem2 {
   /// Checks the given cases in parallel and in order.
   public static func checkAll(_ cases: [Theorem2Case], thresholds: Thresholds,
                               progress: (@Sendable (Int, Int) -> Void)? = nil) -> [CaseResult] {
-    let box = ResultBox(count: cases.count)
-    DispatchQueue.concurrentPerform(iterations: cases.count) { i in
-      box.set(i, check(cases[i], thresholds: thresholds))
-      progress?(box.finished, cases.count)
-    }
-    return box.results
+    parallelMap(cases, progress: progress) { check($0, thresholds: thresholds) }
   }
 
   /// Verdict, reason and (optionally) the shrunk counterexample of checked cases.
@@ -85,16 +70,45 @@ extension Theorem2 {
   }
 }
 
+/// A sweep's verdict from its cases' verdicts: refuted if any case is refuted; otherwise,
+/// among the cases that meet the hypotheses, holds if at least `decidedFraction` of them
+/// hold, else inconclusive; `hypothesisNotMet` when no case meets them.
+public func combinedVerdict(_ cases: [(Verdict, UInt64)], decidedFraction: Double) -> (Verdict, String) {
+  let refuted = cases.filter { $0.0 == .refuted }
+  if let r = refuted.first {
+    return (.refuted, "\(refuted.count) of \(cases.count) cases refuted (first: seed \(r.1))")
+  }
+  let eligible = cases.filter { $0.0 != .hypothesisNotMet }
+  if eligible.isEmpty { return (.hypothesisNotMet, "no case meets the hypotheses") }
+  let holds = eligible.filter { $0.0 == .holds }.count
+  let fraction = Double(holds) / Double(eligible.count)
+  let text = "\(holds) of \(eligible.count) cases meeting the hypotheses hold (\(Int((fraction * 100).rounded()))%; required \(Int(decidedFraction * 100))%)"
+    + (cases.count > eligible.count ? "; \(cases.count - eligible.count) with a hypothesis not met" : "")
+  return (fraction >= decidedFraction ? .holds : .inconclusive, text)
+}
+
+/// `transform` applied to every element on all cores, results in input order (identical
+/// to a one-thread run when `transform` depends only on its argument).
+func parallelMap<T: Sendable, R: Sendable>(_ items: [T], progress: (@Sendable (Int, Int) -> Void)? = nil,
+                                           _ transform: @Sendable (T) -> R) -> [R] {
+  let box = ResultBox<R>(count: items.count)
+  DispatchQueue.concurrentPerform(iterations: items.count) { i in
+    box.set(i, transform(items[i]))
+    progress?(box.finished, items.count)
+  }
+  return box.results
+}
+
 /// Results written by index from parallel workers.
-final class ResultBox: @unchecked Sendable {
-  private var slots: [CaseResult?]
+final class ResultBox<R>: @unchecked Sendable {
+  private var slots: [R?]
   private let lock = NSLockLike()
   private(set) var finished = 0
   init(count: Int) { slots = Array(repeating: nil, count: count) }
-  func set(_ i: Int, _ r: CaseResult) {
+  func set(_ i: Int, _ r: R) {
     lock.withLock { slots[i] = r; finished += 1 }
   }
-  var results: [CaseResult] { lock.withLock { slots.map { $0! } } }
+  var results: [R] { lock.withLock { slots.map { $0! } } }
 }
 
 /// A mutual-exclusion lock on a serial dispatch queue (Dispatch only, no Foundation).

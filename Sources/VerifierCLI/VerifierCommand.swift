@@ -11,7 +11,7 @@ public enum VerifierCommand {
   public static let version = "0.1.0"
 
   static let specs: [OptionSpec] = [
-    .value("theorem", "N", help: "the theorem to check (2)"),
+    .value("theorem", "N", help: "the theorem to check: 2 or 4"),
     .value("network", "KIND", help: "diagonal | conv | odn (default: all three in a sweep, diagonal with --data)"),
     .value("depth", "L", help: "network depth 1…12 (default: 1, 2, 3, 4 in a sweep, 2 with --data)"),
     .value("seed", "N", help: "seed of the sweep, 0 … 2⁵³−1; case 0 uses it directly, so a case's seed replays it (default 1)"),
@@ -22,7 +22,11 @@ public enum VerifierCommand {
     .value("init-scale", "σ", help: "σ of the default N(0, σ²) initialization (default 0.1)"),
     .value("loss", "NAME", help: "exponential | logistic (default exponential)"),
     .value("horizon", "G", help: "largest log(1/Loss) checkpoint, 10 … 1e10 (default 1e4)"),
-    .value("against-norm", "P", help: "check the trajectories against the ℓ_P max-margin problem instead of ℓ_{2/L}"),
+    .value("against-norm", "P", help: "theorem 2: check the trajectories against the ℓ_P max-margin problem instead of ℓ_{2/L}"),
+    .value("scale", "α", help: "theorem 4: initialization scale α (default: log₁₀ α uniform in [−1, 1] per case)"),
+    .value("shape", "KIND", help: "theorem 4: uniform (η = 1) | random (η ~ U[0.5, 1.5], default)"),
+    .value("against", "NAME", help: "theorem 4: l2 — check the limits against the minimum ℓ2 interpolant instead of argmin Q"),
+    .value("against-depth", "K", help: "theorem 4: check the limits against Q_{K,α,η} instead of the network's depth"),
     .flag("json", help: "print one JSON object instead of the report"),
     .flag("no-shrink", help: "do not shrink a refuted case"),
     .flag("list", help: "list the theorems with their statements"),
@@ -40,14 +44,28 @@ public enum VerifierCommand {
         return 0
       }
       if args.flag("version") { output("verify \(version)"); return 0 }
-      if args.flag("list") { output(Theorem2.statement.oneLine); return 0 }
+      if args.flag("list") {
+        output(Theorem2.statement.oneLine)
+        output(Theorem4.statement.oneLine)
+        return 0
+      }
       guard let theorem = args.value("theorem") else {
         throw UsageError(message: "no theorem given", hint: "run `verify --theorem 2`, or `verify --list` to see the theorems")
       }
-      guard theorem == "2" else {
-        throw UsageError(message: "unknown theorem '\(theorem)'", hint: "available: 2 (see `verify --list`)")
+      switch theorem {
+      case "2":
+        for k in ["scale", "shape", "against", "against-depth"] where args.value(k) != nil {
+          throw UsageError(message: "--\(k) is an option of theorem 4", hint: "drop it, or run --theorem 4")
+        }
+        return try runTheorem2(args, output: output, errors: errors)
+      case "4":
+        for k in ["against-norm", "loss", "horizon", "init", "init-scale"] where args.value(k) != nil {
+          throw UsageError(message: "--\(k) is not an option of theorem 4", hint: "see `verify --help`")
+        }
+        return try runTheorem4(args, output: output)
+      default:
+        throw UsageError(message: "unknown theorem '\(theorem)'", hint: "available: 2, 4 (see `verify --list`)")
       }
-      return try runTheorem2(args, output: output, errors: errors)
     } catch let e as UsageError {
       errors(e.description)
       return UsageError.exitCode

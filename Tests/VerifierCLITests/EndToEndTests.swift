@@ -112,3 +112,26 @@ struct FileInputTests {
     #expect(run(["--theorem", "2", "--seed", "9007199254740992"]).0 == 64)
   }
 }
+
+@Suite("verify --theorem 4")
+struct Theorem4CommandTests {
+  func run(_ args: [String]) -> (Int32, String, String) {
+    var out = "", err = ""
+    let code = VerifierCommand.run(args, output: { out += $0 + "\n" }, errors: { err += $0 + "\n" })
+    return (code, out, err)
+  }
+
+  @Test("holds, refutes with --against, rejects theorem-2 options")
+  func command() {
+    let (c1, o1, _) = run(["--theorem", "4", "--cases", "2", "--json"])
+    #expect(c1 == 0, "\(o1)")
+    for key in ["\"scale\"", "\"shape\"", "\"limit\"", "\"transformedLimit\"", "\"predicted\"", "\"relativeDistance\"",
+                "\"certificateResidual\""] {
+      #expect(o1.contains(key), "missing \(key)")
+    }
+    #expect(run(["--theorem", "4", "--cases", "2", "--json"]).1 == o1)
+    #expect(run(["--theorem", "4", "--cases", "2", "--against", "l2", "--depth", "3"]).0 == 1)
+    #expect(run(["--theorem", "4", "--against-norm", "2"]).0 == 64)
+    #expect(run(["--theorem", "2", "--scale", "0.1"]).0 == 64)
+  }
+}

@@ -1,0 +1,144 @@
+import LinearAlgebra
+import GradientFlow
+import DataIO
+import Theorems
+import PropertyChecking
+
+extension VerifierCommand {
+  static func runTheorem4(_ args: ParsedArguments, output: (String) -> Void) throws -> Int32 {
+    var config = Theorem4SweepConfiguration()
+    if let seedText = args.value("seed") {
+      guard let s = UInt64(seedText), s < (1 << 53) else {
+        throw UsageError(message: "--seed '\(seedText)' is not an integer from 0 to 2⁵³ − 1", hint: "for example --seed 42")
+      }
+      config.seed = s
+    }
+    if let k = try args.choice("network", from: NetworkKind.allCases.map(\.rawValue)) {
+      config.networks = [NetworkKind(rawValue: k)!]
+    }
+    if let L = try args.int("depth", in: 2...12) { config.depths = [L] }
+    if let a = try args.double("scale", where: .between(1e-4...1e4)) { config.alpha = a }
+    if let shape = try args.choice("shape", from: ["uniform", "random"]) { config.randomShape = shape == "random" }
+    if let against = try args.choice("against", from: ["l2"]) { _ = against; config.claim = .l2 }
+    if let k = try args.int("against-depth", in: 2...12) {
+      if config.claim != .theorem { throw UsageError(message: "--against and --against-depth both given", hint: "choose one") }
+      config.claim = .depth(k)
+    }
+    let thresholds = Theorem4.Thresholds()
+    let sweep: Theorem4SweepResult
+    if let path = args.value("data") {
+      let ds = try LabeledDataset.load(path: path, kind: .regression)
+      let kind = config.networks.count == 1 ? config.networks[0] : .diagonal
+      let depth = config.depths.count == 1 ? config.depths[0] : 2
+      config.networks = [kind]
+      config.depths = [depth]
+      var rng = SeededGenerator(seed: config.seed)
+      let net = Theorem2.network(kind: kind, dimension: ds.dimension, depth: depth, using: &rng)
+      let count = try args.int("cases", in: 1...10_000) ?? 1
+      var cases: [Theorem4Case] = []
+      for i in 0..<count {
+        var caseRNG = SeededGenerator(seed: config.seed(ofCase: i))
+        let m = net.space.coordinateCount
+        let alpha = config.alpha ?? Elementary.pow(10, caseRNG.uniform(in: config.logAlphaRange))
+        let eta = config.randomShape ? (0..<m).map { _ in caseRNG.uniform(in: 0.5...1.5) } : Array(repeating: 1.0, count: m)
+        cases.append(Theorem4Case(seed: config.seed(ofCase: i), network: net, inputs: ds.inputs, targets: ds.targets,
+                                  alpha: alpha, shape: eta, claim: config.claim))
+      }
+      sweep = Theorem4.assemble(cases.map { Theorem4.check($0, thresholds: thresholds) }, thresholds: thresholds)
+    } else {
+      config.cases = try args.int("cases", in: 1...10_000) ?? 12
+      sweep = Theorem4.runSweep(config, thresholds: thresholds)
+    }
+    output(args.flag("json") ? Theorem4Report.json(sweep, configuration: config, thresholds: thresholds).serialized(pretty: true)
+                             : Theorem4Report.text(sweep, configuration: config, thresholds: thresholds))
+    return sweep.verdict.exitCode
+  }
+}
+
+/// Renders Theorem-4 results (schema: Docs/JSONSchema.md). No timings in the JSON.
+enum Theorem4Report {
+  static func claimText(_ c: Theorem4.Claim) -> String {
+    switch c {
+    case .theorem: "argmin Q_{L,α,η} (the theorem)"
+    case .l2: "the minimum ℓ2 interpolant (--against l2)"
+    case .depth(let k): "argmin Q_{\(k),α,η} (--against-depth \(k))"
+    }
+  }
+
+  static func text(_ sweep: Theorem4SweepResult, configuration c: Theorem4SweepConfiguration,
+                   thresholds t: Theorem4.Thresholds) -> String {
+    var out = Theorem4.statement.rendered()
+    out += "\nChecked claim: the flow's interpolating limit equals \(claimText(c.claim)).\n"
+    out += "Sweep: \(sweep.cases.count) case(s), seed \(c.seed), networks \(c.networks.map(\.rawValue).joined(separator: ", ")), depths \(c.depths.map(String.init).joined(separator: ", ")), α \(c.alpha.map(short) ?? "10^U[\(c.logAlphaRange.lowerBound), \(c.logAlphaRange.upperBound)]"), shape \(c.randomShape ? "η ~ U[0.5, 1.5]" : "η = 1")\n"
+    out += "Thresholds: relative distance ≤ \(short(t.relativeDistance)), dual-certificate residual ≤ \(short(t.certificateResidual)); a wrong claim is refuted at distance ≥ \(short(t.refutationDistance)) while the theorem's prediction matches; flow stops at relative residual 1e-12 (rtol 1e-10); prediction by Newton on the convex dual.\n\n"
+    let header = ["case", "seed", "network", "L", "n×d", "α", "distance", "certificate", "claimed", "steps", "verdict"]
+    let widths = [5, 18, 9, 3, 6, 10, 11, 12, 11, 7, 0]
+    out += zip(header, widths).map { Theorem2Report.pad($0, $1) }.joined() + "\n"
+    for (k, r) in sweep.cases.enumerated() {
+      let cells = ["\(k)", "\(r.seed)", r.networkKind.rawValue, "\(r.depth)", "\(r.n)×\(r.d)", short(r.alpha),
+                   r.relativeDistance.map(short) ?? "—", r.certificateResidual.map(short) ?? "—",
+                   r.claimedDistance.map(short) ?? "—", "\(r.steps)", r.verdict.rawValue]
+      out += zip(cells, widths).map { Theorem2Report.pad($0, $1) }.joined() + "\n"
+    }
+    out += "\nEvidence:\n"
+    for (k, r) in sweep.cases.enumerated() {
+      out += "  case \(k) (seed \(r.seed), \(r.networkKind.rawValue), L = \(r.depth), α = \(short(r.alpha))): \(r.verdict.rawValue) — \(r.reason)\n"
+      for h in r.hypotheses where !h.met || k == 0 { out += "      \(h.met ? "✓" : "✗") \(h.name): \(h.detail)\n" }
+    }
+    out += "\nVerdict: \(sweep.verdict.rawValue.uppercased()) — \(sweep.reason)\n"
+    if sweep.verdict != .holds, let r = sweep.cases.first(where: { $0.verdict != .holds }) {
+      out += "Replay a case: swift run verify --theorem 4 --network \(r.networkKind.rawValue) --depth \(r.depth) --seed \(r.seed) --cases 1\(argumentsOfClaim(c.claim))\n"
+    }
+    return out
+  }
+
+  static func argumentsOfClaim(_ c: Theorem4.Claim) -> String {
+    switch c {
+    case .theorem: ""
+    case .l2: " --against l2"
+    case .depth(let k): " --against-depth \(k)"
+    }
+  }
+
+  static func json(_ sweep: Theorem4SweepResult, configuration c: Theorem4SweepConfiguration,
+                   thresholds t: Theorem4.Thresholds) -> JSONValue {
+    .object([
+      ("theorem", .string("4")),
+      ("verdict", .string(sweep.verdict.rawValue)),
+      ("reason", .string(sweep.reason)),
+      ("statement", .string(Theorem4.statement.oneLine)),
+      ("claim", .string(claimText(c.claim))),
+      ("thresholds", .object([
+        ("relativeDistance", .number(t.relativeDistance)),
+        ("certificateResidual", .number(t.certificateResidual)),
+        ("refutationDistance", .number(t.refutationDistance)),
+        ("decidedFraction", .number(t.decidedFraction)),
+      ])),
+      ("cases", .array(sweep.cases.map { r in
+        .object([
+          ("seed", .integer(Int(truncatingIfNeeded: r.seed))),
+          ("network", .string(r.networkKind.rawValue)),
+          ("depth", .integer(r.depth)),
+          ("n", .integer(r.n)),
+          ("d", .integer(r.d)),
+          ("scale", .number(r.alpha)),
+          ("shape", .array(r.shape.map(JSONValue.number))),
+          ("verdict", .string(r.verdict.rawValue)),
+          ("reason", .string(r.reason)),
+          ("hypotheses", .array(r.hypotheses.map { h in
+            .object([("name", .string(h.name)), ("met", .bool(h.met)), ("detail", .string(h.detail))])
+          })),
+          ("limit", .array(r.limit.map(JSONValue.number))),
+          ("transformedLimit", .array(r.transformedLimit.map(JSONValue.number))),
+          ("predicted", .array(r.predicted.map(JSONValue.number))),
+          ("relativeDistance", r.relativeDistance.map(JSONValue.number) ?? .null),
+          ("certificateResidual", r.certificateResidual.map(JSONValue.number) ?? .null),
+          ("claimedDistance", r.claimedDistance.map(JSONValue.number) ?? .null),
+          ("finalRelativeResidual", r.finalResidual.map(JSONValue.number) ?? .null),
+          ("conservationDrift", r.conservationDrift.map(JSONValue.number) ?? .null),
+          ("acceptedSteps", .integer(r.steps)),
+        ])
+      })),
+    ])
+  }
+}
