@@ -27,6 +27,7 @@ public enum VerifierCommand {
     .value("shape", "KIND", help: "theorem 4: uniform (η = 1) | random (η ~ U[0.5, 1.5], default)"),
     .value("against", "NAME", help: "theorem 4: l2 — check the limits against the minimum ℓ2 interpolant instead of argmin Q"),
     .value("against-depth", "K", help: "theorem 4: check the limits against Q_{K,α,η} instead of the network's depth"),
+    .flag("alpha-sweep", help: "theorem 4: the α → 0 (weighted ℓ1) and α → ∞ (weighted ℓ2) limits as trends over α"),
     .flag("json", help: "print one JSON object instead of the report"),
     .flag("no-shrink", help: "do not shrink a refuted case"),
     .flag("list", help: "list the theorems with their statements"),

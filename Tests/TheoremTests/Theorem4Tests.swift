@@ -50,3 +50,18 @@ struct Theorem4Tests {
     #expect(r.verdict == .hypothesisNotMet && r.hypotheses.contains { $0.name == "underdetermined" && !$0.met })
   }
 }
+
+@Suite("Theorem 4 limits")
+struct Theorem4LimitTests {
+  /// The α-trends on one depth-3 case: distance to the weighted ℓ1 interpolant falls as α
+  /// decreases and to the weighted ℓ2 interpolant as α grows. The large-α rate should be
+  /// ≈ 2L = 6, since q(z) = z²/2 + O(z⁴) with z ∝ α^{−L} (measured 6.0).
+  @Test("α → 0 and α → ∞ trends at depth 3")
+  func trends() {
+    let c = Theorem4.generateCase(seed: 3, kind: .diagonal, depth: 3, configuration: Theorem4SweepConfiguration())
+    let r = Theorem4.alphaTrend(network: c.network, inputs: c.inputs, targets: c.targets, shape: c.shape,
+                                smallAlphas: [0.3, 0.1, 0.03], largeAlphas: [3, 10])
+    #expect(r.verdict == .holds, "\(r.reason)")
+    #expect(abs((r.largeScaleRate ?? 0) - 6) <= 0.5, "large-α rate \(r.largeScaleRate ?? .nan)")
+  }
+}
