@@ -123,6 +123,8 @@ public struct RegressionTrajectory: Sendable {
   public var failure: String?
   /// max over modes of |(|aₗⱼ|² − |a_Lⱼ|²) − initial| / maxₗⱼ |aₗⱼ|² at the end.
   public var conservationDrift: Double
+  /// ρ(t) at accepted steps 1, 2, 4, 8, … (for invariants along the trajectory).
+  public var samples: [[Double]] = []
 }
 
 /// Integrates the squared-loss flow until the relative residual criterion is met (not a
@@ -140,6 +142,7 @@ public func integrateRegressionFlow(network: LinearNetwork, inputs: Matrix, targ
   var failure: String?
   var rel = system.residual(state).norm2 / yNorm
   var steps = 0
+  var samples: [[Double]] = []
   while rel > options.residualTolerance {
     if steps >= options.maxSteps { failure = "step budget of \(options.maxSteps) steps exhausted at relative residual \(rel)"; break }
     do {
@@ -149,6 +152,7 @@ public func integrateRegressionFlow(network: LinearNetwork, inputs: Matrix, targ
       break
     }
     steps += 1
+    if steps & (steps - 1) == 0 { samples.append(system.transformedProduct(state)) }
     rel = system.residual(state).norm2 / yNorm
   }
   let c = conservedQuantities(state, network: network)
@@ -156,5 +160,6 @@ public func integrateRegressionFlow(network: LinearNetwork, inputs: Matrix, targ
   for k in c.values.indices { drift = max(drift, abs(c.values[k] - conserved0.values[k])) }
   return RegressionTrajectory(finalState: state, transformed: system.transformedProduct(state),
                               relativeResidual: rel, time: t, statistics: integrator.statistics,
-                              failure: failure, conservationDrift: drift / max(c.scale, .leastNormalMagnitude))
+                              failure: failure, conservationDrift: drift / max(c.scale, .leastNormalMagnitude),
+                              samples: samples)
 }

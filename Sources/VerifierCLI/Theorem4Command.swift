@@ -135,7 +135,8 @@ enum Theorem4Report {
     }
     out += "\nEvidence:\n"
     for (k, r) in sweep.cases.enumerated() {
-      out += "  case \(k) (seed \(r.seed), \(r.networkKind.rawValue), L = \(r.depth), α = \(short(r.alpha))): \(r.verdict.rawValue) — \(r.reason)\n"
+      out += "  case \(k) (seed \(r.seed), \(r.networkKind.rawValue), L = \(r.depth), α = \(short(r.alpha))): \(r.verdict.rawValue) — \(r.reason)"
+        + (r.mirrorInvariantResidual.map { "; mirror-flow invariant along the path \(short($0))" } ?? "") + "\n"
       for h in r.hypotheses where !h.met || k == 0 { out += "      \(h.met ? "✓" : "✗") \(h.name): \(h.detail)\n" }
     }
     out += "\nVerdict: \(sweep.verdict.rawValue.uppercased()) — \(sweep.reason)\n"
@@ -189,6 +190,7 @@ enum Theorem4Report {
           ("claimedDistance", r.claimedDistance.map(JSONValue.number) ?? .null),
           ("finalRelativeResidual", r.finalResidual.map(JSONValue.number) ?? .null),
           ("conservationDrift", r.conservationDrift.map(JSONValue.number) ?? .null),
+          ("mirrorInvariantResidual", r.mirrorInvariantResidual.map(JSONValue.number) ?? .null),
           ("acceptedSteps", .integer(r.steps)),
         ])
       })),

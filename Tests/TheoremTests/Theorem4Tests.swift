@@ -22,6 +22,7 @@ struct Theorem4Tests {
       #expect((r.relativeDistance ?? 1) <= 1e-8, "seed \(r.seed): \(r.relativeDistance ?? .nan)")
       #expect((r.certificateResidual ?? 1) <= 1e-8, "seed \(r.seed): \(r.certificateResidual ?? .nan)")
       #expect((r.conservationDrift ?? 1) <= 1e-7, "seed \(r.seed): drift \(r.conservationDrift ?? .nan)")
+      #expect((r.mirrorInvariantResidual ?? 1) <= 1e-8, "seed \(r.seed): invariant \(r.mirrorInvariantResidual ?? .nan)")
     }
   }
 
