@@ -48,7 +48,7 @@ enum Theorem2Report {
       out += (c.claimedExponent.map { " --against-norm \(formatExponent($0))" } ?? "") + " --horizon \(short(c.horizon))\n"
       out += "  shrunk data (x1..xd, y):\n"
       for i in 0..<sc.data.count {
-        out += "    " + (sc.data.inputs.row(i) + [sc.data.labels[i]]).map { "\($0)" }.joined(separator: ", ") + "\n"
+        out += "    " + sc.data.inputs.row(i).appending(contentsOf: [sc.data.labels[i]]).map { "\($0)" }.joined(separator: ", ") + "\n"
       }
       out += "  \(ce.result.reason)\n"
     }

@@ -135,3 +135,20 @@ struct Theorem4CommandTests {
     #expect(run(["--theorem", "2", "--scale", "0.1"]).0 == 64)
   }
 }
+
+@Suite("verify refutation report")
+struct RefutationReportTests {
+  /// The full text path of a refutation: shrinking, the shrunk data and the replay line.
+  /// (A report line once used `[Double] + [Double]`, which traps by design: only this
+  /// end-to-end run reaches it.)
+  @Test("a refuted sweep prints the shrunk counterexample and its replay command")
+  func refutedReport() {
+    var out = "", err = ""
+    let code = VerifierCommand.run(["--theorem", "2", "--network", "diagonal", "--depth", "3", "--against-norm", "2",
+                                    "--cases", "1", "--horizon", "1000"],
+                                   output: { out += $0 + "\n" }, errors: { err += $0 + "\n" })
+    #expect(code == 1, "\(err)")
+    #expect(out.contains("Counterexample (refuted; shrunk"), "\(out)")
+    #expect(out.contains("replay the original: swift run verify --theorem 2 --network diagonal --depth 3 --seed 1"))
+  }
+}
