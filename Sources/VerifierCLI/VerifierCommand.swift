@@ -11,7 +11,7 @@ public enum VerifierCommand {
   public static let version = "0.1.0"
 
   static let specs: [OptionSpec] = [
-    .value("theorem", "N", help: "the theorem to check: 2 or 4"),
+    .value("theorem", "N", help: "the theorem to check: 2, 4, woodworth2020 or azulay2021"),
     .value("network", "KIND", help: "diagonal | conv | odn (default: all three in a sweep, diagonal with --data)"),
     .value("depth", "L", help: "network depth 1…12 (default: 1, 2, 3, 4 in a sweep, 2 with --data)"),
     .value("seed", "N", help: "seed of the sweep, 0 … 2⁵³−1; case 0 uses it directly, so a case's seed replays it (default 1)"),
@@ -27,6 +27,7 @@ public enum VerifierCommand {
     .value("shape", "KIND", help: "theorem 4: uniform (η = 1) | random (η ~ U[0.5, 1.5], default)"),
     .value("against", "NAME", help: "theorem 4: l2 — check the limits against the minimum ℓ2 interpolant instead of argmin Q"),
     .value("against-depth", "K", help: "theorem 4: check the limits against Q_{K,α,η} instead of the network's depth"),
+    .value("init-shape", "s", help: "azulay2021: initialization shape s ∈ (−1, 1) (default: drawn per case)"),
     .flag("alpha-sweep", help: "theorem 4: the α → 0 (weighted ℓ1) and α → ∞ (weighted ℓ2) limits as trends over α"),
     .flag("json", help: "print one JSON object instead of the report"),
     .flag("no-shrink", help: "do not shrink a refuted case"),
@@ -48,6 +49,7 @@ public enum VerifierCommand {
       if args.flag("list") {
         output(Theorem2.statement.oneLine)
         output(Theorem4.statement.oneLine)
+        for t in NeighbourTheorem.allCases { output(t.statement.oneLine) }
         return 0
       }
       guard let theorem = args.value("theorem") else {
@@ -64,8 +66,11 @@ public enum VerifierCommand {
           throw UsageError(message: "--\(k) is not an option of theorem 4", hint: "see `verify --help`")
         }
         return try runTheorem4(args, output: output)
+      case let name where NeighbourTheorem(rawValue: name) != nil:
+        return try runNeighbour(NeighbourTheorem(rawValue: name)!, args, output: output)
       default:
-        throw UsageError(message: "unknown theorem '\(theorem)'", hint: "available: 2, 4 (see `verify --list`)")
+        throw UsageError(message: "unknown theorem '\(theorem)'",
+                         hint: "available: 2, 4, woodworth2020, azulay2021 (see `verify --list`)")
       }
     } catch let e as UsageError {
       errors(e.description)

@@ -152,3 +152,16 @@ struct RefutationReportTests {
     #expect(out.contains("replay the original: swift run verify --theorem 2 --network diagonal --depth 3 --seed 1"))
   }
 }
+
+@Suite("verify neighbour theorems")
+struct NeighbourCommandTests {
+  @Test("woodworth2020 and azulay2021 hold; a wrong depth is refuted; wrong options are usage errors")
+  func neighbours() {
+    func run(_ a: [String]) -> Int32 { VerifierCommand.run(a, output: { _ in }, errors: { _ in }) }
+    #expect(run(["--theorem", "woodworth2020", "--cases", "2"]) == 0)
+    #expect(run(["--theorem", "azulay2021", "--cases", "2", "--init-shape", "0.5"]) == 0)
+    #expect(run(["--theorem", "woodworth2020", "--cases", "1", "--against-depth", "3"]) == 1)
+    #expect(run(["--theorem", "azulay2021", "--depth", "3"]) == 64)
+    #expect(run(["--theorem", "woodworth2020", "--network", "conv"]) == 64)
+  }
+}
