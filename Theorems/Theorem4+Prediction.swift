@@ -18,9 +18,16 @@ public enum Theorem4 {
   }
 
   /// argmin Q(ρ) s.t. Bρ = y by Newton on the smooth convex dual (spec §2.7), with its own
-  /// feasibility and stationarity residuals. Computed without reference to any trajectory.
+  /// feasibility and stationarity residuals, computed without reference to any trajectory.
+  /// When the dual route does not converge (small α at large depth, where Q is nearly a
+  /// weighted ℓ1 norm and the dual's curvature spans many decades), Newton on the null
+  /// space of B is tried; the result says which converged.
   public static func predictedLimit(predictionMatrix b: Matrix, targets y: [Double],
                                     regularizer q: WeightedRegularizer) -> SeparableConvexResult {
-    SeparableConvexProgram(b: b, y: y, potential: potential(q)).solveDual()
+    let program = SeparableConvexProgram(b: b, y: y, potential: potential(q))
+    let dual = program.solveDual()
+    if dual.status == .optimal { return dual }
+    let primal = program.solvePrimal()
+    return primal.status == .optimal ? primal : dual
   }
 }
