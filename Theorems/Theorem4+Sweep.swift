@@ -14,6 +14,8 @@ public struct Theorem4SweepConfiguration: Sendable {
   /// η = 1 (uniform) or η ~ U[0.5, 1.5] per mode (random).
   public var randomShape = true
   public var claim = Theorem4.Claim.theorem
+  /// Draw every layer i.i.d. N(0, α²) and check the §2.7 predictor instead of Q.
+  public var generalInitialization = false
   public init() {}
 
   public func shape(ofCase i: Int) -> (NetworkKind, Int) {
@@ -48,7 +50,9 @@ extension Theorem4 {
     let alpha = c.alpha ?? Elementary.pow(10, rng.uniform(in: c.logAlphaRange))
     let m = net.space.coordinateCount
     let eta = c.randomShape ? (0..<m).map { _ in rng.uniform(in: 0.5...1.5) } : Array(repeating: 1, count: m)
-    return Theorem4Case(seed: seed, network: net, inputs: x, targets: y, alpha: alpha, shape: eta, claim: c.claim)
+    let general = c.generalInitialization ? rng.gaussianVector(depth * m, standardDeviation: alpha) : nil
+    return Theorem4Case(seed: seed, network: net, inputs: x, targets: y, alpha: alpha, shape: eta, claim: c.claim,
+                        generalInitialization: general)
   }
 
   /// Runs a sweep on all cores (results in case order).

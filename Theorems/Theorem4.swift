@@ -63,9 +63,13 @@ public struct Theorem4Case: Sendable {
   /// η, one per mode.
   public var shape: [Double]
   public var claim: Theorem4.Claim
+  /// A general initialization (every layer given, layout L·j + l): checked against the exact
+  /// predictor of spec §2.7 instead of Q_{L,α,η} (Theorem 4 itself needs its structure).
+  public var generalInitialization: [Double]?
 
   public init(seed: UInt64, network: LinearNetwork, inputs: Matrix, targets: [Double], alpha: Double,
-              shape: [Double], claim: Theorem4.Claim = .theorem) {
+              shape: [Double], claim: Theorem4.Claim = .theorem, generalInitialization: [Double]? = nil) {
+    self.generalInitialization = generalInitialization
     self.seed = seed
     self.network = network
     self.inputs = inputs
@@ -77,6 +81,7 @@ public struct Theorem4Case: Sendable {
 
   /// aₗ = α η for l < L, a_L = 0 (state layout of the flows: L·j + l).
   public var initialState: [Double] {
+    if let generalInitialization { return generalInitialization }
     let L = network.depth, m = network.space.coordinateCount
     var state = [Double](repeating: 0, count: L * m)
     if network.space.isReal {
@@ -137,7 +142,8 @@ extension Theorem4 {
     let rank = QRFactorization(b.transposed).rank(relativeTolerance: 1e-10)
     r.hypotheses.append(HypothesisCheck(name: hyp[2].name, statement: hyp[2].statement, met: rank == c.inputs.rows,
                                         detail: "rank \(rank) of \(c.inputs.rows)"))
-    let initOK = c.alpha > 0 && c.alpha.isFinite && c.shape.count == m && c.shape.allSatisfy { $0 > 0 && $0.isFinite }
+    let initOK = c.generalInitialization.map { $0.count == L * m && $0.allSatisfy(\.isFinite) }
+      ?? (c.alpha > 0 && c.alpha.isFinite && c.shape.count == m && c.shape.allSatisfy { $0 > 0 && $0.isFinite })
     r.hypotheses.append(HypothesisCheck(name: hyp[3].name, statement: hyp[3].statement, met: initOK,
                                         detail: "α = \(short(c.alpha)), η ∈ [\(short(c.shape.min() ?? .nan)), \(short(c.shape.max() ?? .nan))]"))
     if let failed = r.hypotheses.first(where: { !$0.met }) {
@@ -157,6 +163,19 @@ extension Theorem4 {
     if let failure = t.failure {
       r.verdict = .inconclusive
       r.reason = "the flow did not interpolate: \(failure); a larger budget (smaller α escapes slowly) would decide"
+      return r
+    }
+    if let general = c.generalInitialization {
+      let p = GeneralInitializationPredictor(depth: L, state: general).predict(predictionMatrix: b, targets: c.targets)
+      guard p.relativeResidual <= 1e-12 else {
+        r.reason = "the §2.7 predictor did not solve B φ(Bᵀμ) = y (residual \(short(p.relativeResidual))); a balanced mode can make φ one-signed"
+        return r
+      }
+      r.predicted = net.linearCoefficients(p.rho)
+      let dist = t.transformed.subtracting(p.rho).norm2 / max(p.rho.norm2, .leastNormalMagnitude)
+      r.relativeDistance = dist
+      r.verdict = dist <= thresholds.relativeDistance ? .holds : .inconclusive
+      r.reason = "general initialization (spec §2.7): relative distance \(short(dist)) to the exact predictor, \(r.steps) steps"
       return r
     }
     let q = WeightedRegularizer(depth: L, alpha: c.alpha, shape: c.shape)

@@ -24,6 +24,12 @@ extension VerifierCommand {
       if config.claim != .theorem { throw UsageError(message: "--against and --against-depth both given", hint: "choose one") }
       config.claim = .depth(k)
     }
+    if args.flag("general-init") {
+      if config.claim != .theorem || args.value("data") != nil {
+        throw UsageError(message: "--general-init runs on generated data against the §2.7 predictor", hint: "drop --data, --against and --against-depth")
+      }
+      config.generalInitialization = true
+    }
     let thresholds = Theorem4.Thresholds()
     if args.flag("alpha-sweep") {
       if args.value("data") != nil || args.value("scale") != nil || config.claim != .theorem {

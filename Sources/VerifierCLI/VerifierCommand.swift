@@ -28,6 +28,7 @@ public enum VerifierCommand {
     .value("against", "NAME", help: "theorem 4: l2 — check the limits against the minimum ℓ2 interpolant instead of argmin Q"),
     .value("against-depth", "K", help: "theorem 4: check the limits against Q_{K,α,η} instead of the network's depth"),
     .value("init-shape", "s", help: "azulay2021: initialization shape s ∈ (−1, 1) (default: drawn per case)"),
+    .flag("general-init", help: "theorem 4: every layer i.i.d. N(0, α²); check the exact predictor of spec §2.7"),
     .flag("alpha-sweep", help: "theorem 4: the α → 0 (weighted ℓ1) and α → ∞ (weighted ℓ2) limits as trends over α"),
     .flag("json", help: "print one JSON object instead of the report"),
     .flag("no-shrink", help: "do not shrink a refuted case"),
