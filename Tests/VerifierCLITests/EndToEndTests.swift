@@ -171,7 +171,7 @@ struct GeneralInitCommandTests {
   @Test("a random (non-Theorem-4) initialization is checked against the §2.7 predictor")
   func generalInit() {
     var out = ""
-    let code = VerifierCommand.run(["--theorem", "4", "--general-init", "--cases", "1", "--depth", "3"],
+    let code = VerifierCommand.run(["--theorem", "4", "--general-init", "--cases", "1", "--depth", "2", "--seed", "3"],
                                    output: { out += $0 }, errors: { _ in })
     #expect(code == 0, "\(out)")
     #expect(out.contains("general initialization (spec §2.7)"))
