@@ -69,3 +69,66 @@ extension Theorem4 {
     return Theorem4SweepResult(verdict: v, reason: reason, cases: results)
   }
 }
+
+extension Theorem4 {
+  /// Shrink candidates, simplest first (dimensions, then entries): drop a data point
+  /// (keeping n ≥ 1); drop a feature of a diagonal network with the theorem's
+  /// initialization (keeping d > n); round the inputs to 2, then 1 significant digits. The
+  /// targets are kept as they are: with n < d, a generic X still interpolates any y.
+  public static func shrinkCandidates(_ c: Theorem4Case) -> [Theorem4Case] {
+    var out: [Theorem4Case] = []
+    let n = c.inputs.rows, d = c.inputs.columns
+    if n > 1 {
+      for i in 0..<n {
+        var copy = c
+        let keep = (0..<n).filter { $0 != i }
+        copy.inputs = c.inputs.selectingRows(keep)
+        copy.targets = keep.map { c.targets[$0] }
+        out.append(copy)
+      }
+    }
+    if d - 1 > n && c.network.kind == .diagonal && c.generalInitialization == nil {
+      for j in 0..<d {
+        var copy = c
+        let keep = (0..<d).filter { $0 != j }
+        copy.inputs = c.inputs.selectingColumns(keep)
+        copy.network = .diagonal(dimension: d - 1, depth: c.network.depth)
+        copy.shape = keep.map { c.shape[$0] }
+        out.append(copy)
+      }
+    }
+    for digits in [2.0, 1.0] {
+      var copy = c
+      copy.inputs.storage = c.inputs.storage.map { roundSignificant($0, digits: digits) }
+      if copy.inputs != c.inputs { out.append(copy) }
+    }
+    return out
+  }
+
+  /// The property-checking generator of Theorem-4 cases (the same the sweeps use).
+  public static func caseGenerator(_ configuration: Theorem4SweepConfiguration) -> Generator<Theorem4Case> {
+    Generator(
+      generate: { rng, _ in
+        let seed = rng.next() & ((1 << 53) - 1)
+        let shapes = configuration.networks.count * configuration.depths.count
+        let (kind, depth) = configuration.shape(ofCase: Int(seed % UInt64(shapes)))
+        return generateCase(seed: seed, kind: kind, depth: depth, configuration: configuration)
+      },
+      shrink: { shrinkCandidates($0) })
+  }
+}
+
+extension Theorem4 {
+  /// Greedily shrinks a refuted case with the property harness (the same shrinking the tests
+  /// use): the claim stays refuted at every accepted step.
+  public static func shrinkRefutation(_ c: Theorem4Case, thresholds: Thresholds = Thresholds(),
+                                      maxShrinkSteps: Int = 8) -> (shrunk: Theorem4Case, steps: Int)? {
+    let constant = Generator<Theorem4Case>(generate: { _, _ in c }, shrink: { shrinkCandidates($0) })
+    let outcome = checkProperty("Theorem 4 counterexample", seed: c.seed, cases: 1, generator: constant,
+                                maxShrinkSteps: maxShrinkSteps) { candidate in
+      check(candidate, thresholds: thresholds).verdict == .refuted ? .fail("refuted") : .pass
+    }
+    guard let ce = outcome.counterexample else { return nil }
+    return (ce.shrunk, ce.shrinkSteps)
+  }
+}

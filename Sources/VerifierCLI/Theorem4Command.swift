@@ -62,8 +62,22 @@ extension VerifierCommand {
       config.cases = try args.int("cases", in: 1...10_000) ?? 12
       sweep = Theorem4.runSweep(config, thresholds: thresholds)
     }
-    output(args.flag("json") ? Theorem4Report.json(sweep, configuration: config, thresholds: thresholds).serialized(pretty: true)
-                             : Theorem4Report.text(sweep, configuration: config, thresholds: thresholds))
+    if args.flag("json") {
+      output(Theorem4Report.json(sweep, configuration: config, thresholds: thresholds).serialized(pretty: true))
+    } else {
+      var text = Theorem4Report.text(sweep, configuration: config, thresholds: thresholds)
+      if sweep.verdict == .refuted, let first = sweep.cases.first(where: { $0.verdict == .refuted }) {
+        let (kind, depth) = (first.networkKind, first.depth)
+        let original = Theorem4.generateCase(seed: first.seed, kind: kind, depth: depth, configuration: config)
+        if args.value("data") == nil, let s = Theorem4.shrinkRefutation(original, thresholds: thresholds) {
+          text += "\nCounterexample (refuted; shrunk in \(s.steps) steps to n = \(s.shrunk.inputs.rows), d = \(s.shrunk.inputs.columns)):\n"
+          for i in 0..<s.shrunk.inputs.rows {
+            text += "    " + s.shrunk.inputs.row(i).appending(contentsOf: [s.shrunk.targets[i]]).map { "\($0)" }.joined(separator: ", ") + "\n"
+          }
+        }
+      }
+      output(text)
+    }
     return sweep.verdict.exitCode
   }
 }

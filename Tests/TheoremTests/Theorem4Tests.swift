@@ -66,3 +66,24 @@ struct Theorem4LimitTests {
     #expect(abs((r.largeScaleRate ?? 0) - 6) <= 0.5, "large-α rate \(r.largeScaleRate ?? .nan)")
   }
 }
+
+@Suite("Theorem 4 property harness")
+struct Theorem4HarnessTests {
+  /// A false claim (depth-3 limits minimize plain ℓ2) is found, shrunk (dimensions first)
+  /// and replayed from its seed.
+  @Test("a false claim is refuted, shrunk and replayed")
+  func refuteShrinkReplay() throws {
+    var c = Theorem4SweepConfiguration()
+    c.networks = [.diagonal]
+    c.depths = [3]
+    c.logAlphaRange = -1...0
+    c.claim = .l2
+    let gen = Theorem4.caseGenerator(c)
+    let property: (Theorem4Case) -> PropertyResult = { Theorem4.check($0).verdict == .refuted ? .fail("refuted") : .pass }
+    let outcome = checkProperty("depth 3 → min ℓ2", seed: 9, cases: 3, generator: gen, maxShrinkSteps: 4, property: property)
+    let ce = try #require(outcome.counterexample)
+    #expect(ce.shrunk.inputs.rows <= ce.original.inputs.rows && ce.shrunk.inputs.columns <= ce.original.inputs.columns)
+    #expect(ce.shrinkSteps >= 1, "nothing shrank")
+    #expect(replayProperty(seed: ce.seed, size: ce.size, generator: gen, property: property) != .pass)
+  }
+}
