@@ -134,17 +134,40 @@ public func integrateRegressionFlow(network: LinearNetwork, inputs: Matrix, targ
                                     initialState: [Double], options: RegressionOptions = RegressionOptions())
   -> RegressionTrajectory {
   var system = RegressionFlow(network: network, inputs: inputs, targets: targets)
-  var integrator = RosenbrockIntegrator(tolerances: options.tolerances)
-  var state = initialState
-  var t = 0.0
+  let model = system  // residual and ρ are pure functions of the state
+  let conserved0 = conservedQuantities(initialState, network: network)
   let yNorm = max(targets.norm2, .leastNormalMagnitude)
-  let conserved0 = conservedQuantities(state, network: network)
-  var failure: String?
-  var rel = system.residual(state).norm2 / yNorm
-  var steps = 0
+  let run = integrateToInterpolation(&system, initialState: initialState, options: options,
+                                     relativeResidual: { model.residual($0).norm2 / yNorm },
+                                     sample: { model.transformedProduct($0) })
+  let state = run.state
+  let c = conservedQuantities(state, network: network)
+  var drift = 0.0
+  for k in c.values.indices { drift = max(drift, abs(c.values[k] - conserved0.values[k])) }
+  return RegressionTrajectory(finalState: state, transformed: system.transformedProduct(state),
+                              relativeResidual: run.relativeResidual, time: run.time, statistics: run.statistics,
+                              failure: run.failure, conservationDrift: drift / max(c.scale, .leastNormalMagnitude),
+                              samples: run.samples)
+}
+
+/// The driver shared by the regression flows: accepted steps until the relative residual
+/// meets `options.residualTolerance` (or the step budget or the integrator gives out),
+/// sampling the state at accepted steps 1, 2, 4, 8, ….
+func integrateToInterpolation<S: StiffSystem>(
+  _ system: inout S, initialState: [Double], options: RegressionOptions,
+  relativeResidual: ([Double]) -> Double, sample: ([Double]) -> [Double]
+) -> (state: [Double], relativeResidual: Double, steps: Int, samples: [[Double]], failure: String?,
+      time: Double, statistics: IntegratorStatistics) {
+  var integrator = RosenbrockIntegrator(tolerances: options.tolerances)
+  var state = initialState, t = 0.0, steps = 0
   var samples: [[Double]] = []
+  var failure: String?
+  var rel = relativeResidual(state)
   while rel > options.residualTolerance {
-    if steps >= options.maxSteps { failure = "step budget of \(options.maxSteps) steps exhausted at relative residual \(rel)"; break }
+    if steps >= options.maxSteps {
+      failure = "step budget of \(options.maxSteps) steps exhausted at relative residual \(rel)"
+      break
+    }
     do {
       _ = try integrator.advance(&system, time: &t, state: &state, limit: .greatestFiniteMagnitude)
     } catch {
@@ -152,14 +175,8 @@ public func integrateRegressionFlow(network: LinearNetwork, inputs: Matrix, targ
       break
     }
     steps += 1
-    if steps & (steps - 1) == 0 { samples.append(system.transformedProduct(state)) }
-    rel = system.residual(state).norm2 / yNorm
+    if steps & (steps - 1) == 0 { samples.append(sample(state)) }
+    rel = relativeResidual(state)
   }
-  let c = conservedQuantities(state, network: network)
-  var drift = 0.0
-  for k in c.values.indices { drift = max(drift, abs(c.values[k] - conserved0.values[k])) }
-  return RegressionTrajectory(finalState: state, transformed: system.transformedProduct(state),
-                              relativeResidual: rel, time: t, statistics: integrator.statistics,
-                              failure: failure, conservationDrift: drift / max(c.scale, .leastNormalMagnitude),
-                              samples: samples)
+  return (state, rel, steps, samples, failure, t, integrator.statistics)
 }

@@ -80,24 +80,9 @@ public func integrateSeparableModel(_ model: SeparableParametrization, inputs x:
     }
   }
   var system = DenseJacobianSystem(dimension: k * d, vectorField: field, jacobian: jacobian)
-  var integrator = RosenbrockIntegrator(tolerances: options.tolerances)
-  var state = initialState, t = 0.0, steps = 0
-  var samples: [[Double]] = []
   let yNorm = max(y.norm2, .leastNormalMagnitude)
-  func residual() -> Double { (x * model.coefficients(state)).subtracting(y).norm2 / yNorm }
-  var rel = residual()
-  var failure: String?
-  while rel > options.residualTolerance {
-    if steps >= options.maxSteps { failure = "step budget of \(options.maxSteps) steps exhausted at relative residual \(rel)"; break }
-    do {
-      _ = try integrator.advance(&system, time: &t, state: &state, limit: .greatestFiniteMagnitude)
-    } catch {
-      failure = "integrator failure: \(error)"
-      break
-    }
-    steps += 1
-    if steps & (steps - 1) == 0 { samples.append(state) }
-    rel = residual()
-  }
-  return (state, model.coefficients(state), rel, steps, samples, failure)
+  let run = integrateToInterpolation(&system, initialState: initialState, options: options,
+                                     relativeResidual: { (x * model.coefficients($0)).subtracting(y).norm2 / yNorm },
+                                     sample: { $0 })
+  return (run.state, model.coefficients(run.state), run.relativeResidual, run.steps, run.samples, run.failure)
 }
