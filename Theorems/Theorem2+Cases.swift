@@ -195,13 +195,25 @@ extension Theorem2 {
   /// `depths` by that seed, and shrinking uses `shrinkCandidates` (dimensions first, then
   /// entries). `checkProperty` with this generator replays a case from its seed.
   public static func caseGenerator(_ configuration: Theorem2SweepConfiguration) -> Generator<Theorem2Case> {
-    Generator(
-      generate: { rng, _ in
-        let seed = rng.next() & ((1 << 53) - 1)
-        let shapes = configuration.networks.count * configuration.depths.count
-        let (kind, depth) = configuration.shape(ofCase: Int(seed % UInt64(shapes)))
+    seededCaseGenerator(
+      shapes: configuration.networks.count * configuration.depths.count,
+      make: { seed, shape in
+        let (kind, depth) = configuration.shape(ofCase: shape)
         return generateCase(seed: seed, kind: kind, depth: depth, configuration: configuration)
       },
       shrink: { shrinkCandidates($0, initScale: configuration.initScale) })
   }
+}
+
+/// A harness generator for a theorem's cases: each case's seed is drawn from the harness's
+/// per-case generator and kept below 2⁵³ (exact in JSON), and the case's network shape is
+/// `seed mod shapes`, so the seed alone replays it.
+func seededCaseGenerator<Case>(shapes: Int, make: @escaping @Sendable (UInt64, Int) -> Case,
+                               shrink: @escaping @Sendable (Case) -> [Case]) -> Generator<Case> {
+  Generator(
+    generate: { rng, _ in
+      let seed = rng.next() & ((1 << 53) - 1)
+      return make(seed, Int(seed % UInt64(shapes)))
+    },
+    shrink: shrink)
 }

@@ -107,11 +107,10 @@ extension Theorem4 {
 
   /// The property-checking generator of Theorem-4 cases (the same the sweeps use).
   public static func caseGenerator(_ configuration: Theorem4SweepConfiguration) -> Generator<Theorem4Case> {
-    Generator(
-      generate: { rng, _ in
-        let seed = rng.next() & ((1 << 53) - 1)
-        let shapes = configuration.networks.count * configuration.depths.count
-        let (kind, depth) = configuration.shape(ofCase: Int(seed % UInt64(shapes)))
+    seededCaseGenerator(
+      shapes: configuration.networks.count * configuration.depths.count,
+      make: { seed, shape in
+        let (kind, depth) = configuration.shape(ofCase: shape)
         return generateCase(seed: seed, kind: kind, depth: depth, configuration: configuration)
       },
       shrink: { shrinkCandidates($0) })
