@@ -6,7 +6,8 @@
 // Swift Testing).
 //
 // Dependencies run in one direction:
-//   LinearAlgebra → Optimization, GradientFlow → Certification → Theorems → VerifierCLI → verify
+//   LinearAlgebra → Optimization, GradientFlow, Regularizers, Symbolic → Certification → Theorems
+//   → VerifierCLI → verify
 
 import PackageDescription
 
@@ -36,6 +37,9 @@ let numericalCore: [Target] = [
   .target(
     name: "Regularizers",
     dependencies: ["LinearAlgebra"]),
+  .target(
+    name: "Symbolic",
+    dependencies: ["LinearAlgebra"]),
 ]
 
 // MARK: - Theorems (one checkable predicate per theorem)
@@ -43,7 +47,7 @@ let numericalCore: [Target] = [
 let theorems: [Target] = [
   .target(
     name: "Theorems",
-    dependencies: ["LinearAlgebra", "Optimization", "GradientFlow", "Certification", "PropertyChecking", "DataIO", "Regularizers"],
+    dependencies: ["LinearAlgebra", "Optimization", "GradientFlow", "Certification", "PropertyChecking", "DataIO", "Regularizers", "Symbolic"],
     path: "Theorems",
     exclude: ["README.md"]),
 ]
@@ -71,6 +75,7 @@ let tests: [Target] = [
   .testTarget(
     name: "TheoremTests",
     dependencies: ["Theorems", "GradientFlow", "Optimization", "LinearAlgebra", "PropertyChecking", "DataIO", "Regularizers"]),
+  .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "PropertyChecking", "LinearAlgebra"]),
   .testTarget(name: "RegularizersTests", dependencies: ["Regularizers", "LinearAlgebra"]),
   .testTarget(name: "VerifierCLITests", dependencies: ["VerifierCLI", "Theorems"]),
 ]

@@ -24,6 +24,9 @@ public enum Elementary {
   @inlinable public static func cosh(_ x: Double) -> Double { libm_cosh(x) }
   @inlinable public static func sinh(_ x: Double) -> Double { libm_sinh(x) }
   @inlinable public static func atan(_ x: Double) -> Double { libm_atan(x) }
+  @inlinable public static func tan(_ x: Double) -> Double { libm_tan(x) }
+  @inlinable public static func exp2(_ x: Double) -> Double { libm_exp2(x) }
+  @inlinable public static func log2(_ x: Double) -> Double { libm_log2(x) }
   @inlinable public static func asinh(_ x: Double) -> Double { libm_asinh(x) }
   @inlinable public static func lgamma(_ x: Double) -> Double { libm_lgamma(x) }
   @inlinable public static func cbrt(_ x: Double) -> Double { libm_cbrt(x) }
@@ -60,6 +63,9 @@ public enum Elementary {
 @usableFromInline func libm_cosh(_ x: Double) -> Double { cosh(x) }
 @usableFromInline func libm_sinh(_ x: Double) -> Double { sinh(x) }
 @usableFromInline func libm_atan(_ x: Double) -> Double { atan(x) }
+@usableFromInline func libm_tan(_ x: Double) -> Double { tan(x) }
+@usableFromInline func libm_exp2(_ x: Double) -> Double { exp2(x) }
+@usableFromInline func libm_log2(_ x: Double) -> Double { log2(x) }
 @usableFromInline func libm_asinh(_ x: Double) -> Double { asinh(x) }
 @usableFromInline func libm_lgamma(_ x: Double) -> Double { lgamma(x) }
 @usableFromInline func libm_cbrt(_ x: Double) -> Double { cbrt(x) }
