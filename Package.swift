@@ -27,7 +27,7 @@ let numericalCore: [Target] = [
     dependencies: ["LinearAlgebra"]),
   .target(
     name: "Certification",
-    dependencies: ["LinearAlgebra", "Optimization", "GradientFlow"]),
+    dependencies: ["LinearAlgebra", "Optimization", "GradientFlow", "Symbolic"]),
   .target(
     name: "PropertyChecking",
     dependencies: ["LinearAlgebra"]),
@@ -70,7 +70,7 @@ let tests: [Target] = [
   .testTarget(name: "OptimizationTests", dependencies: ["Optimization", "LinearAlgebra", "PropertyChecking", "DataIO"]),
   .testTarget(name: "PropertyCheckingTests", dependencies: ["PropertyChecking"]),
   .testTarget(name: "DataIOTests", dependencies: ["DataIO"]),
-  .testTarget(name: "CertificationTests", dependencies: ["Certification", "GradientFlow", "Optimization", "LinearAlgebra", "PropertyChecking"]),
+  .testTarget(name: "CertificationTests", dependencies: ["Certification", "GradientFlow", "Optimization", "LinearAlgebra", "PropertyChecking", "Symbolic"]),
   .testTarget(name: "GradientFlowTests", dependencies: ["GradientFlow", "LinearAlgebra", "PropertyChecking"]),
   .testTarget(
     name: "TheoremTests",

@@ -41,13 +41,18 @@ public struct MaxMarginProblem: Sendable {
     return rho.map { $0 / m }
   }
 
-  /// The gradient of the objective on group g: mult_g |ρ_g|^{p−2} ρ_g (zero where ρ_g = 0).
+  /// The gradient of the objective on group g, mult_g × the derived gradient of the
+  /// per-mode term (`MaxMarginObjective.realGradient` or `.complexGradient`, i.e.
+  /// |ρ_g|^{p−2} ρ_g); zero where ρ_g = 0 (off the support, where no condition applies).
   public func objectiveGradient(_ rho: [Double]) -> [Double] {
     var out = [Double](repeating: 0, count: rho.count)
     let mags = space.magnitudes(rho)
     for g in 0..<space.groupCount where mags[g] > 0 {
-      let f = space.multiplicity[g] * Elementary.pow(mags[g], exponent - 2)
-      for c in space.coordinates(of: g) { out[c] = f * rho[c] }
+      let c = space.coordinates(of: g)
+      let value = Complex(rho[c.lowerBound], space.isComplex[g] ? rho[c.lowerBound + 1] : 0)
+      let d = MaxMarginObjective.gradient(at: value, isComplex: space.isComplex[g], exponent: exponent)
+      out[c.lowerBound] = space.multiplicity[g] * d.re
+      if space.isComplex[g] { out[c.lowerBound + 1] = space.multiplicity[g] * d.im }
     }
     return out
   }
