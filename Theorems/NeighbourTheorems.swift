@@ -1,3 +1,4 @@
+import Symbolic
 import LinearAlgebra
 import GradientFlow
 import Optimization
@@ -16,9 +17,7 @@ public enum NeighbourTheorem: String, CaseIterable, Sendable {
         identifier: "woodworth2020", title: "β = w₊^D − w₋^D from w±(0) = α: the flow minimizes Q^D_α",
         reference: "Woodworth et al., COLT 2020; spec §4.4",
         setting: ["β = w₊^D − w₋^D entrywise, gradient flow on ½‖Xβ − y‖², w₊(0) = w₋(0) = α·1"],
-        problem: InterpolationSpec(
-          regularizer: "Q^D_α(β) = α^D Σⱼ q_D(βⱼ/α^D)",
-          definition: "q₂(z) = 2 − √(4 + z²) + z asinh(z/2); q_D = ∫₀ h_D⁻¹, h_D(z) = (1 − z)^{−D/(D−2)} − (1 + z)^{−D/(D−2)} (D ≥ 3)"),
+        problem: NeighbourTheorem.woodworthProblem,
         conclusionVerb: "the flow converges to zero loss at",
         hypotheses: [(name: "underdetermined", statement: "n < d and X of full row rank"),
                      (name: "initialization", statement: "w₊(0) = w₋(0) = α·1, α > 0")])
@@ -27,13 +26,64 @@ public enum NeighbourTheorem: String, CaseIterable, Sendable {
         identifier: "azulay2021", title: "β = u₊v₊ − u₋v₋ from u±(0) = u₀, v±(0) = v₀: the flow minimizes Q_k",
         reference: "Azulay et al., ICML 2021, Thm 4.1; spec §4.5",
         setting: ["two-layer diagonal network with the ± construction, gradient flow on ½‖Xβ − y‖²"],
-        problem: InterpolationSpec(
-          regularizer: "Q_k(β) = Σⱼ (kⱼ/4)[1 − √(1 + 4βⱼ²/kⱼ²) + (2βⱼ/kⱼ) asinh(2βⱼ/kⱼ)]",
-          definition: "kⱼ = 2(u₀ⱼ² + v₀ⱼ²); scale α = |u₀v₀| and shape s: u₀² = α(1−s)/(1+s), v₀² = α(1+s)/(1−s)"),
+        problem: NeighbourTheorem.azulayProblem,
         conclusionVerb: "the flow converges to zero loss at",
         hypotheses: [(name: "underdetermined", statement: "n < d and X of full row rank"),
                      (name: "initialization", statement: "u₊(0) = u₋(0) = u₀, v₊(0) = v₋(0) = v₀ (so β(0) = 0)")])
     }
+  }
+}
+
+extension NeighbourTheorem {
+  /// Woodworth et al. (spec §4.4): Q^D_α(β) = α^D Σⱼ q_D(βⱼ/α^D) with q_D = ∫₀ h_D⁻¹,
+  /// h_D(u) = (1 − u)^{−D/(D−2)} − (1 + u)^{−D/(D−2)} on (−1, 1) for D ≥ 3, and
+  /// q₂(z) = 2 − √(4 + z²) + z·arcsinh(z/2). Stationarity derived from the Lagrangian.
+  static let woodworthProblem: OptimizationProblem = {
+    let beta = Symbol("β", "j"), D = Expr.variable("D"), alpha = Expr.variable("α")
+    let u = Symbol("u"), z = Expr.variable("z")
+    let exponent = -D / (D - 2)
+    let h = ImplicitInverse(name: "h_D", variable: u,
+                            body: (1 - Expr.symbol(u)).toThe(exponent) - (1 + Expr.symbol(u)).toThe(exponent),
+                            domain: OpenInterval(-1, 1))
+    let t = Symbol("t")
+    let qD = { (x: Expr) in Expr.integral(Integral(.inverse(h, .symbol(t)), t, from: 0, to: x)) }
+    let term = alpha.toThe(D) * .opaque(OpaqueFunction("q_D"), .symbol(beta) / alpha.toThe(D))
+    return interpolationProblem(
+      variable: "β", term: term, mode: beta, unfold: ("q_D", qD),
+      definitions: [
+        Formula(.opaque(OpaqueFunction("q_D"), z), .definedAs, qD(z), "for D ≥ 3"),
+        Formula(.opaque(OpaqueFunction("h_D"), .symbol(u)), .definedAs, h.body, "on (−1, 1)"),
+        Formula(.opaque(OpaqueFunction("q_2"), z), .definedAs, 2 - .sqrt(4 + z.toThe(2)) + z * .arcsinh(z / 2)),
+      ])
+  }()
+
+  /// Azulay et al. Thm 4.1 (spec §4.5):
+  /// Q_k(β) = Σⱼ (kⱼ/4)[1 − √(1 + 4βⱼ²/kⱼ²) + (2βⱼ/kⱼ) arcsinh(2βⱼ/kⱼ)], kⱼ = 2(u₀ⱼ² + v₀ⱼ²).
+  static let azulayProblem: OptimizationProblem = {
+    let beta = Symbol("β", "j"), k = Expr.variable("k", "j"), b = Expr.symbol(beta)
+    let term = k / 4 * (1 - .sqrt(1 + 4 * b.toThe(2) / k.toThe(2)) + 2 * b / k * .arcsinh(2 * b / k))
+    return interpolationProblem(
+      variable: "β", term: term, mode: beta, unfold: nil,
+      definitions: [
+        Formula(k, .definedAs, 2 * (Expr.variable("u", 0, "j").toThe(2) + Expr.variable("v", 0, "j").toThe(2))),
+      ])
+  }()
+
+  /// minimize Σⱼ term subject to Σⱼ Xᵢⱼ βⱼ = yᵢ, with ∂term/∂βⱼ = Σᵢ μᵢ Xᵢⱼ derived.
+  static func interpolationProblem(variable: String, term: Expr, mode: Symbol, unfold: (String, (Expr) -> Expr)?,
+                                   definitions: [Formula]) -> OptimizationProblem
+  {
+    let x = Expr.variable("X", "i", "j"), mu = Expr.variable("μ", "i")
+    let constraint = Expr.sum(over: "j", x * .symbol(mode))
+    let multiplierTerm = Expr.sum(over: "i", mu * (constraint - .variable("y", "i")))
+    let unfolded = unfold.map { term.replacingOpaque($0.0, with: $0.1) } ?? term
+    let simplify = { (e: Expr) in (try? e.simplified()) ?? e }
+    return OptimizationProblem(
+      variable: .variable(variable), objective: .sum(over: "j", term),
+      constraints: [Formula(constraint, .equals, .variable("y", "i"), "for all i")],
+      definitions: definitions,
+      stationarity: [Formula(simplify(unfolded.derivative(withRespectTo: mode)), .equals,
+                             simplify(multiplierTerm.derivative(withRespectTo: mode)), "for all j")])
   }
 }
 

@@ -2,6 +2,7 @@ import LinearAlgebra
 import GradientFlow
 import Certification
 import Optimization
+import Symbolic
 
 /// Yun, Krishnan & Mobahi (ICLR 2021), Theorem 2 (spec §2.3): for an L-layer orthogonally
 /// decomposable linear tensor network trained by gradient flow on separable data with the
@@ -14,9 +15,9 @@ public enum Theorem2 {
     reference: "Yun, Krishnan & Mobahi, ICLR 2021, Thm 2; spec §2.3, §4.8 b",
     setting: [
       "L-layer orthogonally decomposable linear tensor network f(x; Θ) = (Sx)ᵀρ, ρⱼ = Πₗ [U_lᵀvₗ]ⱼ",
-      "gradient flow Θ̇ = −∇Loss on Loss = Σᵢ ℓ(yᵢ f(xᵢ)), ℓ exponential or logistic",
+      "gradient flow on Loss = Σᵢ ℓ(yᵢ f(xᵢ)), ℓ exponential or logistic",
     ],
-    problem: MaxMarginSpec(exponent: .perDepth(numerator: 2), variable: "ρ", marginExpression: "yᵢ (S xᵢ)ᵀρ"),
+    problem: problem,
     conclusionVerb: "ρ(t)/‖ρ(t)‖ converges to a scaled KKT point of",
     hypotheses: [
       (name: "decomposable", statement: "𝓜(x) = Σⱼ [Sx]ⱼ [U₁]:ⱼ ⊗ ⋯ ⊗ [U_L]:ⱼ with U_lᴴU_l = I"),
@@ -24,6 +25,44 @@ public enum Theorem2 {
       (name: "not sign-locked", statement: "for L ≥ 2, in every mode j the smallest |aₗⱼ(0)| is strictly below the second smallest (spec §2.3: otherwise ρⱼ can never change sign)"),
       (name: "loss below ℓ(0)", statement: "Loss(Θ(t₀)) < ℓ(0) for some t₀"),
     ])
+
+  /// The ℓ_{2/L} max-margin problem of spec §2.3 as expressions, with the KKT condition
+  /// derived from its Lagrangian
+  ///
+  ///     𝓛(ρ, λ) = Σⱼ (1/p)|ρⱼ|^p − Σᵢ λᵢ (yᵢ Σⱼ x̃ᵢⱼ ρⱼ − 1),   x̃ᵢ = S xᵢ,  p = 2/L,
+  ///
+  /// by differentiating with respect to ρⱼ (real modes) and, for complex modes, where the
+  /// margin is the real part ½(x̃ᵢⱼρⱼ + conj(x̃ᵢⱼρⱼ)), with the Wirtinger derivative 2∂/∂ρ̄ⱼ.
+  /// The objective's term is `MaxMarginObjective.term`, the one the certificate solver
+  /// differentiates.
+  public static let problem: OptimizationProblem = {
+    let rho = Expr.symbol(MaxMarginObjective.mode)
+    let p = Expr.symbol(MaxMarginObjective.exponent)
+    let x = Expr.variable("x̃", "i", "j"), y = Expr.variable("y", "i"), lambda = Expr.variable("λ", "i")
+    let objective = Expr.sum(over: "j", MaxMarginObjective.term)
+    let margin = y * .sum(over: "j", x * rho)
+    let complexMargin = y * .sum(over: "j", (x * rho + .conjugate(x * rho)) / 2)
+    let multiplierTerm = Expr.sum(over: "i", lambda * (margin - 1))
+    let complexMultiplierTerm = Expr.sum(over: "i", lambda * (complexMargin - 1))
+    let mode = MaxMarginObjective.mode
+    let simplify = { (e: Expr) in (try? e.simplified()) ?? e }
+    return OptimizationProblem(
+      variable: .variable("ρ"),
+      objective: objective,
+      constraints: [Formula(margin, .atLeast, 1, "for all i")],
+      definitions: [
+        Formula(p, .definedAs, 2 / Expr.variable("L")),
+        Formula(x, .definedAs, .sum(over: "k", .variable("S", "j", "k") * .variable("x", "i", "k"))),
+      ],
+      stationarity: [
+        Formula(simplify(objective.derivative(withRespectTo: mode)), .equals,
+                simplify(multiplierTerm.derivative(withRespectTo: mode)), "for real modes with ρⱼ ≠ 0"),
+        Formula(simplify(2 * objective.wirtingerDerivative(withRespectTo: mode, conjugate: true)), .equals,
+                simplify(2 * complexMultiplierTerm.wirtingerDerivative(withRespectTo: mode, conjugate: true)),
+                "for complex modes with ρⱼ ≠ 0 (Wirtinger)"),
+        Formula(.variable("λ", "i"), .atLeast, 0, "for all i, and λᵢ = 0 unless yᵢ Σⱼ x̃ᵢⱼρⱼ = 1"),
+      ])
+  }()
 
   /// The thresholds of the predicate, reported with every verdict.
   public struct Thresholds: Sendable {

@@ -3,6 +3,7 @@ import GradientFlow
 import Optimization
 import Regularizers
 import PropertyChecking
+import Symbolic
 
 extension Theorem4 {
   public static let statement = TheoremStatement(
@@ -14,9 +15,7 @@ extension Theorem4 {
       "gradient flow on Loss = ½ Σᵢ (f(xᵢ) − yᵢ)²",
       "aₗ(0) = α η for l < L and a_L(0) = 0 in the transformed coordinates",
     ],
-    problem: InterpolationSpec(
-      regularizer: "Q_{L,α,η}(ρ) = α² Σⱼ ηⱼ² q_L(ρⱼ / (α^L ηⱼ^L))",
-      definition: "q_L(z) = z G_L(θ) − ½ sinh²θ, θ = F_L⁻¹(z), G_L = ∫₀^θ sech^{L−2}, F_L = cosh^{L−1} sinh"),
+    problem: problem,
     conclusionVerb: "the flow converges to zero loss at",
     hypotheses: [
       (name: "real decomposition", statement: "S and U_l real (complex Fourier modes are outside Theorem 4)"),
@@ -24,6 +23,83 @@ extension Theorem4 {
       (name: "full row rank", statement: "B = X Sᵀ has rank n (checked by pivoted QR, relative tolerance 1e-10)"),
       (name: "initialization", statement: "aₗ(0) = α η (l < L), a_L(0) = 0, α > 0, η > 0"),
     ])
+
+  /// Symbols of the statement: ρⱼ, α, ηⱼ, L.
+  public static let mode = Symbol("ρ", "j"), scale = Symbol("α"), shape = Symbol("η", "j"), depth = Symbol("L")
+
+  /// G_L(θ) = ∫₀^θ sech^{L−2}(s) ds (spec §2.5).
+  public static func G(_ theta: Expr) -> Expr {
+    let s = Symbol("s")
+    return .integral(Integral(Expr.sech(.symbol(s)).toThe(.symbol(depth) - 2), s, from: 0, to: theta))
+  }
+
+  /// F_L(θ) = cosh^{L−1}θ · sinh θ (spec §2.5).
+  public static func F(_ theta: Expr) -> Expr { Expr.cosh(theta).toThe(.symbol(depth) - 1) * .sinh(theta) }
+
+  /// h_L = F_L ∘ G_L⁻¹ as an implicit inverse's forward function: h_L(τ) = F_L(G_L⁻¹(τ)),
+  /// strictly increasing on (−g_L, g_L).
+  public static let h: ImplicitInverse = {
+    let theta = Symbol("θ"), tau = Symbol("τ")
+    let gInverse = ImplicitInverse(name: "G_L", variable: theta, body: G(.symbol(theta)))
+    return ImplicitInverse(name: "h_L", variable: tau, body: F(.inverse(gInverse, .symbol(tau))))
+  }()
+
+  /// q_L(u) ≔ ∫₀^u h_L⁻¹(t) dt, the definition the closed forms are checked against.
+  public static func qDefinition(_ u: Expr) -> Expr {
+    let t = Symbol("t")
+    return .integral(Integral(.inverse(h, .symbol(t)), t, from: 0, to: u))
+  }
+
+  /// The per-mode term of Q_{L,α,η}: α² ηⱼ² q_L(ρⱼ / (α^L ηⱼ^L)) (spec §2.5, ρ(0) = 0).
+  public static let regularizerTerm: Expr = {
+    let a = Expr.symbol(scale), eta = Expr.symbol(shape), L = Expr.symbol(depth)
+    return a.toThe(2) * eta.toThe(2) * .opaque(OpaqueFunction("q_L"), .symbol(mode) / (a.toThe(L) * eta.toThe(L)))
+  }()
+
+  /// ∂Q/∂ρⱼ, derived by unfolding q_L into its integral definition and differentiating
+  /// (fundamental theorem of calculus and the chain rule): α^{2−L} ηⱼ^{2−L} h_L⁻¹(ρⱼ/(α^Lηⱼ^L)).
+  public static let regularizerGradient: Expr = {
+    let d = regularizerTerm.replacingOpaque("q_L", with: qDefinition).derivative(withRespectTo: mode)
+    return (try? d.simplified()) ?? d
+  }()
+
+  /// `regularizerGradient` compiled over (ρⱼ, α, ηⱼ), with h_L⁻¹ evaluated by the library's
+  /// `DepthRegularizer.hInverse` (accurate to a few ulps; the tests check it against the
+  /// root of the symbolic h_L).
+  public static func compiledRegularizerGradient(depth L: Int) -> CompiledExpression {
+    let q = DepthRegularizer(depth: L)
+    let e = regularizerGradient.substituting(depth, with: Expr(L))
+    do {
+      return try CompiledExpression(e, variables: [mode, scale, shape], functions: ["h_L⁻¹": { q.hInverse($0) }])
+    } catch {
+      preconditionFailure("the derived ∂Q/∂ρⱼ has only the symbols ρⱼ, α, ηⱼ, L: \(error)")
+    }
+  }
+
+  /// The interpolation problem of spec §2.5 as expressions; the stationarity condition is
+  /// derived from the Lagrangian Σⱼ Qⱼ(ρⱼ) − Σᵢ μᵢ (Σⱼ Bᵢⱼρⱼ − yᵢ).
+  public static let problem: OptimizationProblem = {
+    let rho = Expr.symbol(mode), b = Expr.variable("B", "i", "j"), mu = Expr.variable("μ", "i")
+    let z = Expr.variable("z"), theta = Expr.variable("θ"), tau = Expr.variable("τ")
+    let constraint = Expr.sum(over: "j", b * rho)
+    let multiplierTerm = Expr.sum(over: "i", mu * (constraint - .variable("y", "i")))
+    let d = multiplierTerm.derivative(withRespectTo: mode)
+    return OptimizationProblem(
+      variable: .variable("ρ"),
+      objective: .sum(over: "j", regularizerTerm),
+      constraints: [Formula(constraint, .equals, .variable("y", "i"), "for all i")],
+      definitions: [
+        Formula(.opaque(OpaqueFunction("q_L"), z), .definedAs, qDefinition(z)),
+        Formula(.opaque(OpaqueFunction("h_L"), tau), .definedAs,
+                F(.inverse(ImplicitInverse(name: "G_L", variable: Symbol("θ"), body: G(.variable("θ"))), tau))),
+        Formula(.opaque(OpaqueFunction("G_L"), theta), .definedAs, G(theta)),
+        Formula(.opaque(OpaqueFunction("F_L"), theta), .definedAs, F(theta)),
+        Formula(b, .definedAs, .sum(over: "k", .variable("X", "i", "k") * .variable("S", "j", "k"))),
+      ],
+      stationarity: [
+        Formula(regularizerGradient, .equals, (try? d.simplified()) ?? d, "for all j"),
+      ])
+  }()
 
   /// What the trajectory is checked against.
   public enum Claim: Sendable, Equatable {
@@ -188,13 +264,17 @@ extension Theorem4 {
     r.predicted = net.linearCoefficients(prediction.rho)
     let dist = t.transformed.subtracting(prediction.rho).norm2 / max(prediction.rho.norm2, .leastNormalMagnitude)
     r.relativeDistance = dist
-    // Dual certificate at the flow's limit: ∇Q(ρ_GF) ∈ range(Bᵀ).
-    let grad = q.gradient(t.transformed)
+    // Dual certificate at the flow's limit: ∇Q(ρ_GF) ∈ range(Bᵀ), with ∇Q the derived
+    // expression `Theorem4.regularizerGradient` (not the hand-written WeightedRegularizer
+    // gradient, which the dual solver uses: the two are independent derivations).
+    let derived = Theorem4.compiledRegularizerGradient(depth: L)
+    let gradientQ = { (rho: [Double]) in rho.indices.map { j in derived([rho[j], c.alpha, c.shape[j]]) } }
+    let grad = gradientQ(t.transformed)
     let mu = leastSquares(b.transposed, grad)
     r.certificateResidual = mu.residualNorm / max(grad.norm2, .leastNormalMagnitude)
     var worst = 0.0, scale = grad.norm2
     for sample in t.samples {
-      let g = q.gradient(sample)
+      let g = gradientQ(sample)
       scale = max(scale, g.norm2)
       worst = max(worst, leastSquares(b.transposed, g).residualNorm)
     }

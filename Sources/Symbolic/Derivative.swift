@@ -90,7 +90,27 @@ extension Expr {
         if !inner.isZero { terms.append(.integral(Integral(inner, i.variable, from: i.lower, to: i.upper))) }
       }
       return Expr.sum(terms).flattenedOnce
+    case .indexedSum(let sum):
+      // Separable sums: ∂/∂ρⱼ Σₖ φ(ρₖ) = φ′(ρⱼ). With respect to a symbol carrying a concrete
+      // or named index, the one term whose summation index equals it contributes; the rule
+      // assumes each term involves the indexed symbols only at the summation index (true
+      // of the statements' Σⱼ (1/p)|ρⱼ|^p and Σⱼ x̃ᵢⱼρⱼ). Symbols without the index
+      // (e.g. a scalar α) are differentiated under the sum.
+      let indexed = sum.body.freeSymbols.contains { $0.name == k.symbol.name && $0.indices.contains(.name(sum.index)) }
+      if indexed, let position = sum.body.indexPosition(of: sum.index, in: k.symbol.name) {
+        let value = k.symbol.indices.indices.contains(position) ? k.symbol.indices[position] : SymbolIndex.name(sum.index)
+        return sum.body.substitutingIndex(sum.index, with: value).differentiate(k)
+      }
+      let inner = sum.body.differentiate(k)
+      return inner.isZero ? .zero : .indexedSum(IndexedSum(sum.index, inner))
     }
+  }
+
+  /// The position of the summation index among the indices of the symbol named `name`.
+  fileprivate func indexPosition(of index: String, in name: String) -> Int? {
+    if case .symbol(let s) = self, s.name == name { return s.indices.firstIndex(of: .name(index)) }
+    for c in children { if let p = c.indexPosition(of: index, in: name) { return p } }
+    return nil
   }
 
   private func functionDerivative(_ f: ElementaryFunction, _ u: Expr, _ k: DerivativeKind) -> Expr {

@@ -113,6 +113,7 @@ extension Expr {
     case .opaque(let g, _): g.key + "(…)"
     case .inverse(let f, _): f.key + "(…)"
     case .integral: "an integral"
+    case .indexedSum(let s): "Σ over \(s.index)"
     }
   }
 
@@ -150,6 +151,8 @@ extension Expr {
         ctx.values[variable] = t
         return try integrand.value(ctx)
       }
+    case .indexedSum(let s):
+      throw .evaluation("Σ over \(s.index) has no concrete range (use expandingSum(over:_:))")
     }
   }
 
@@ -249,6 +252,8 @@ extension Expr {
         guard z.im == 0 else { throw .evaluation("\(f.rawValue) of a complex argument") }
         return Complex(try Expr.apply(f, z.re), 0)
       }
+    case .indexedSum(let s):
+      throw .evaluation("Σ over \(s.index) has no concrete range (use expandingSum(over:_:))")
     case .opaque, .inverse, .integral:
       var real: [Symbol: Double] = [:]
       for (s, v) in values {
@@ -343,6 +348,8 @@ public struct CompiledExpression: Sendable {
       if let impl = fns[f.key] { return { a in impl(arg(a)) } }
       let functions = fns
       return { a in (try? f.solve(arg(a), EvaluationContext([:], functions: functions))) ?? .nan }
+    case .indexedSum(let s):
+      throw .evaluation("compiling: Σ over \(s.index) has no concrete range (use expandingSum(over:_:))")
     case .integral:
       // Integrals evaluate through the interpreter with the bound values.
       let symbols = index

@@ -20,6 +20,8 @@
 ///   differentiated by the inverse-function rule (f⁻¹)′(x) = 1/f′(f⁻¹(x)).
 /// - `integral`: ∫_{lower}^{upper} integrand d(variable), differentiated by the fundamental
 ///   theorem of calculus (Leibniz's rule when the integrand depends on the variable too).
+/// - `indexedSum`: Σⱼ body over a named index of unspecified range (how statements read:
+///   Σⱼ (1/p)|ρⱼ|^p); `expandingSum(over:)` makes it concrete.
 public indirect enum Expr: Hashable, Sendable {
   case number(Rational)
   case constant(MathConstant)
@@ -31,6 +33,7 @@ public indirect enum Expr: Hashable, Sendable {
   case opaque(OpaqueFunction, Expr)
   case inverse(ImplicitInverse, Expr)
   case integral(Integral)
+  case indexedSum(IndexedSum)
 }
 
 /// Named mathematical constants.
@@ -172,6 +175,18 @@ public struct Integral: Hashable, Sendable {
   }
 }
 
+/// Σ_{index} body, the index ranging over an unspecified set (1…m in the statements). The
+/// index is bound: symbols indexed by it inside `body` refer to the summation variable.
+public struct IndexedSum: Hashable, Sendable {
+  public var index: String
+  public var body: Expr
+
+  public init(_ index: String, _ body: Expr) {
+    self.index = index
+    self.body = body
+  }
+}
+
 // MARK: - Building expressions
 
 extension Expr: ExpressibleByIntegerLiteral {
@@ -280,6 +295,7 @@ extension Expr {
     case .function(_, let x), .opaque(_, let x): [x]
     case .inverse(let f, let x): [f.body, x]
     case .integral(let i): [i.integrand, i.lower, i.upper]
+    case .indexedSum(let s): [s.body]
     }
   }
 
@@ -294,6 +310,7 @@ extension Expr {
     case .inverse(let f, let x): f.body.freeSymbols.subtracting([f.variable]).union(x.freeSymbols)
     case .integral(let i):
       i.integrand.freeSymbols.subtracting([i.variable]).union(i.lower.freeSymbols).union(i.upper.freeSymbols)
+    case .indexedSum(let s): s.body.freeSymbols.filter { !$0.indices.contains(.name(s.index)) }
     }
   }
 
@@ -329,9 +346,95 @@ extension Expr {
       i.lower = i.lower.substituting(map)
       i.upper = i.upper.substituting(map)
       return .integral(i)
+    case .indexedSum(var s):
+      s.body = s.body.substituting(map.filter { !$0.key.indices.contains(.name(s.index)) })
+      return .indexedSum(s)
     }
   }
 
+  /// Replaces the named index by `value` in every symbol (free occurrences only: an inner
+  /// sum over the same name keeps its own).
+  public func substitutingIndex(_ name: String, with value: SymbolIndex) -> Expr {
+    switch self {
+    case .number, .constant: return self
+    case .symbol(var s):
+      s.indices = s.indices.map { $0 == .name(name) ? value : $0 }
+      return .symbol(s)
+    case .sum(let xs): return Expr.sum(xs.map { $0.substitutingIndex(name, with: value) }).flattenedOnce
+    case .product(let xs): return Expr.product(xs.map { $0.substitutingIndex(name, with: value) }).flattenedOnce
+    case .power(let b, let e): return .power(b.substitutingIndex(name, with: value), e.substitutingIndex(name, with: value))
+    case .function(let f, let x): return .function(f, x.substitutingIndex(name, with: value))
+    case .opaque(let g, let x): return .opaque(g, x.substitutingIndex(name, with: value))
+    case .inverse(var f, let x):
+      f.body = f.body.substitutingIndex(name, with: value)
+      return .inverse(f, x.substitutingIndex(name, with: value))
+    case .integral(var i):
+      i.integrand = i.integrand.substitutingIndex(name, with: value)
+      i.lower = i.lower.substitutingIndex(name, with: value)
+      i.upper = i.upper.substitutingIndex(name, with: value)
+      return .integral(i)
+    case .indexedSum(var s):
+      if s.index == name { return self }
+      s.body = s.body.substitutingIndex(name, with: value)
+      return .indexedSum(s)
+    }
+  }
+
+  /// Every Σ over `index` replaced by the explicit sum over `values` (other sums kept).
+  public func expandingSum(over index: String, _ values: [SymbolIndex]) -> Expr {
+    switch self {
+    case .indexedSum(let s) where s.index == index:
+      let body = s.body.expandingSum(over: index, values)
+      return Expr.sum(values.map { body.substitutingIndex(index, with: $0) }).flattenedOnce
+    case .number, .constant, .symbol: return self
+    case .sum(let xs): return Expr.sum(xs.map { $0.expandingSum(over: index, values) }).flattenedOnce
+    case .product(let xs): return Expr.product(xs.map { $0.expandingSum(over: index, values) }).flattenedOnce
+    case .power(let b, let e): return .power(b.expandingSum(over: index, values), e.expandingSum(over: index, values))
+    case .function(let f, let x): return .function(f, x.expandingSum(over: index, values))
+    case .opaque(let g, let x): return .opaque(g, x.expandingSum(over: index, values))
+    case .inverse(let f, let x): return .inverse(f, x.expandingSum(over: index, values))
+    case .integral(var i):
+      i.integrand = i.integrand.expandingSum(over: index, values)
+      return .integral(i)
+    case .indexedSum(var s):
+      s.body = s.body.expandingSum(over: index, values)
+      return .indexedSum(s)
+    }
+  }
+
+  /// Σ_{index} body.
+  public static func sum(over index: String, _ body: Expr) -> Expr { .indexedSum(IndexedSum(index, body)) }
+
   /// Replaces one symbol.
   public func substituting(_ s: Symbol, with e: Expr) -> Expr { substituting([s: e]) }
+}
+
+extension Expr {
+  /// Every application g(u) of the opaque function named `name` (order 0) replaced by
+  /// `definition(u)`: how a statement's named function (q_L) is unfolded into its
+  /// definition (∫₀^u h_L⁻¹) before differentiating.
+  public func replacingOpaque(_ name: String, with definition: (Expr) -> Expr) -> Expr {
+    switch self {
+    case .opaque(let g, let u) where g.name == name && g.order == 0:
+      return definition(u.replacingOpaque(name, with: definition))
+    case .number, .constant, .symbol: return self
+    case .sum(let xs): return Expr.sum(xs.map { $0.replacingOpaque(name, with: definition) }).flattenedOnce
+    case .product(let xs): return Expr.product(xs.map { $0.replacingOpaque(name, with: definition) }).flattenedOnce
+    case .power(let b, let e):
+      return .power(b.replacingOpaque(name, with: definition), e.replacingOpaque(name, with: definition))
+    case .function(let f, let x): return .function(f, x.replacingOpaque(name, with: definition))
+    case .opaque(let g, let x): return .opaque(g, x.replacingOpaque(name, with: definition))
+    case .inverse(var f, let x):
+      f.body = f.body.replacingOpaque(name, with: definition)
+      return .inverse(f, x.replacingOpaque(name, with: definition))
+    case .integral(var i):
+      i.integrand = i.integrand.replacingOpaque(name, with: definition)
+      i.lower = i.lower.replacingOpaque(name, with: definition)
+      i.upper = i.upper.replacingOpaque(name, with: definition)
+      return .integral(i)
+    case .indexedSum(var s):
+      s.body = s.body.replacingOpaque(name, with: definition)
+      return .indexedSum(s)
+    }
+  }
 }

@@ -31,6 +31,8 @@ public enum VerifierCommand {
     .flag("general-init", help: "theorem 4: every layer i.i.d. N(0, α²); check the exact predictor of spec §2.7"),
     .flag("alpha-sweep", help: "theorem 4: the α → 0 (weighted ℓ1) and α → ∞ (weighted ℓ2) limits as trends over α"),
     .flag("json", help: "print one JSON object instead of the report"),
+    .flag("latex", help: "print only the theorem's statement as LaTeX (amsmath, amssymb) and exit"),
+    .flag("statement", help: "print only the theorem's statement as text and exit"),
     .flag("no-shrink", help: "do not shrink a refuted case"),
     .flag("list", help: "list the theorems with their statements"),
     .flag("version", help: "print the version"),
@@ -55,6 +57,14 @@ public enum VerifierCommand {
       }
       guard let theorem = args.value("theorem") else {
         throw UsageError(message: "no theorem given", hint: "run `verify --theorem 2`, or `verify --list` to see the theorems")
+      }
+      if args.flag("latex") || args.flag("statement") {
+        guard let statement = statement(of: theorem) else {
+          throw UsageError(message: "unknown theorem '\(theorem)'",
+                           hint: "available: 2, 4, woodworth2020, azulay2021 (see `verify --list`)")
+        }
+        output(args.flag("latex") ? statement.latex() : statement.rendered())
+        return 0
       }
       switch theorem {
       case "2":
@@ -82,6 +92,15 @@ public enum VerifierCommand {
     } catch {
       errors("error: \(error)")
       return 70
+    }
+  }
+
+  /// The statement of a theorem by its `--theorem` name.
+  static func statement(of theorem: String) -> TheoremStatement? {
+    switch theorem {
+    case "2": Theorem2.statement
+    case "4": Theorem4.statement
+    default: NeighbourTheorem(rawValue: theorem)?.statement
     }
   }
 
