@@ -176,7 +176,7 @@ public enum LaTeXProse {
     "⊗": "\\otimes", "⊙": "\\odot", "∘": "\\circ", "⋯": "\\cdots", "…": "\\ldots", "·": "\\cdot", "×": "\\times",
     "∈": "\\in", "∑": "\\sum", "∫": "\\int", "√": "\\surd", "±": "\\pm", "∓": "\\mp", "⟨": "\\langle", "⟩": "\\rangle",
     "−": "-", "ℝ": "\\mathbb{R}", "ℂ": "\\mathbb{C}", "≔": "\\mathrel{:=}", "˙": "\\dot{}", "Θ̇": "\\dot\\Theta",
-    "x̃": "\\tilde{x}",
+    "x̃": "\\tilde{x}", "½": "\\tfrac{1}{2}",
   ]
   /// Sub- and superscript characters; a run of them becomes one `_{…}` or `^{…}`.
   static let subscripts: [Character: String] = [

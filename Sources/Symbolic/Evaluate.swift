@@ -47,17 +47,39 @@ extension ImplicitInverse {
     let f0 = try f(start)
     if f0 == y { return start }
     // Direction: compare with a second interior point.
-    let probe = hi.isFinite ? start + (hi - start) / 2 : start + 1
-    let increasing = try f(probe) > f0
+    // (Halve the step while the body cannot be evaluated there.)
+    var step = hi.isFinite ? (hi - start) / 2 : 1.0
+    var probeValue: Double? = nil
+    for _ in 0..<60 {
+      if let v = try? f(start + step), v != f0 { probeValue = v; break }
+      step /= 2
+    }
+    guard let pv = probeValue else { throw .evaluation("\(key)(\(y)): f is constant or undefined near \(start)") }
+    let increasing = pv > f0
     // Move toward the side where f reaches y.
     let goUp = (f0 < y) == increasing
     if goUp { lo = start } else { hi = start }
+    // A body that cannot be evaluated beyond some point (h_L = F_L ∘ G_L⁻¹ ends at g_L,
+    // which depends on L and so is not in `domain`) is treated as lying beyond the root in
+    // the search direction: the search only ever moves away from where f was evaluated.
+    var lastValue = f0, stalls = 0
+    func beyond(_ t: Double) throws(SymbolicError) -> Bool? {
+      guard let v = try? f(t) else { return true }
+      if v == y { return nil }
+      // A bounded f (G_L(θ) → g_L) stops changing in floating point long before t does:
+      // three doublings without change mean y is outside the range.
+      if v == lastValue { stalls += 1 } else { stalls = 0 }
+      lastValue = v
+      if stalls >= 3 { throw .evaluation("\(key)(\(y)): f saturates at \(v) before reaching \(y)") }
+      return goUp ? (v > y) == increasing : (v < y) == increasing
+    }
     if goUp && !hi.isFinite {
       var step = 1.0
       while true {
         let t = start + step
         guard t.isFinite else { throw .evaluation("\(key)(\(y)): no bracket on (\(start), ∞)") }
-        if (try f(t) >= y) == increasing { hi = t; break }
+        guard let b = try beyond(t) else { return t }
+        if b { hi = t; break }
         lo = t
         step *= 2
       }
@@ -66,18 +88,50 @@ extension ImplicitInverse {
       while true {
         let t = start - step
         guard t.isFinite else { throw .evaluation("\(key)(\(y)): no bracket on (−∞, \(start))") }
-        if (try f(t) <= y) == increasing { lo = t; break }
+        guard let b = try beyond(t) else { return t }
+        if b { lo = t; break }
         hi = t
         step *= 2
       }
     }
-    // Invariant: f(lo) < y < f(hi) when increasing (reversed when decreasing), ends exclusive.
+    // Invariant: the root lies in (lo, hi). Illinois false position (Dowell & Jarratt,
+    // BIT 11, 1971) where both ends have finite values of g = f − y, bisection otherwise
+    // (an open domain end, or a point where the body is undefined); a bisection step is
+    // forced whenever false position fails to halve the bracket, so the iteration count is
+    // at most twice bisection's and typically ~10 evaluations.
+    var gLo: Double? = lo.isFinite && domain.contains(lo) ? (try? f(lo)).map { $0 - y } : nil
+    var gHi: Double? = hi.isFinite && domain.contains(hi) ? (try? f(hi)).map { $0 - y } : nil
+    var side = 0
+    var previousWidth = Double.infinity
     for _ in 0..<2200 {
-      let mid = lo + (hi - lo) / 2
-      if mid <= lo || mid >= hi { break }
-      let v = try f(mid)
-      if v == y { return mid }
-      if (v < y) == increasing { lo = mid } else { hi = mid }
+      let width = hi - lo
+      var t = lo + width / 2
+      // False position only while it keeps shrinking the bracket at least by half per step
+      // pair; otherwise bisect.
+      if width <= previousWidth / 2 || previousWidth == .infinity, let a = gLo, let b = gHi, a.isFinite, b.isFinite, a != b {
+        let candidate = lo - a * width / (b - a)
+        if candidate > lo && candidate < hi { t = candidate }
+      }
+      previousWidth = width
+      if t <= lo || t >= hi { break }
+      guard let value = try? f(t) else {
+        // Undefined: beyond the root in the search direction (see `beyond`).
+        if goUp { hi = t; gHi = nil } else { lo = t; gLo = nil }
+        side = 0
+        continue
+      }
+      let g = value - y
+      if g == 0 { return t }
+      if (g < 0) == increasing {
+        lo = t; gLo = g
+        if side == -1, let b = gHi { gHi = b / 2 }
+        side = -1
+      } else {
+        hi = t; gHi = g
+        if side == 1, let a = gLo { gLo = a / 2 }
+        side = 1
+      }
+      if hi - lo <= 2 * (Swift.abs(lo) + Swift.abs(hi)).ulp { break }
     }
     return lo + (hi - lo) / 2
   }

@@ -134,3 +134,23 @@ struct EvaluationTests {
     expectClose(try peaked.evaluate([:]), 2 * 100 * Elementary.atan(100), relative: 1e-12)
   }
 }
+
+@Suite("Implicit inverses")
+struct ImplicitInverseTests {
+  @Test("roots of t³ + t = z and of τ/(1 − τ²)² = z on (−1, 1) to a few ulps")
+  func roots() throws {
+    let t = Symbol("t"), z = Symbol("z"), T = Expr.symbol(t)
+    let cubic = Expr.inverse(ImplicitInverse(name: "c", variable: t, body: T.toThe(3) + T), .symbol(z))
+    for value in [2.0, -10.0, 1e-8, 1e6] {
+      let r = try cubic.evaluate([z: value])
+      #expect(Swift.abs(r * r * r + r - value) <= 4e-16 * Swift.abs(value) * 3, "cubic at \(value): \(r)")
+    }
+    let h4 = Expr.inverse(ImplicitInverse(name: "h", variable: t, body: T / (1 - T.toThe(2)).toThe(2),
+                                          domain: OpenInterval(-1, 1)), .symbol(z))
+    for value in [0.5, -3.0, 1e4] {
+      let r = try h4.evaluate([z: value])
+      let back = r / ((1 - r * r) * (1 - r * r))
+      #expect(Swift.abs(back - value) <= 1e-9 * Swift.abs(value), "h₄ at \(value): \(r)")
+    }
+  }
+}

@@ -177,3 +177,27 @@ struct GeneralInitCommandTests {
     #expect(out.contains("general initialization (spec §2.7)"))
   }
 }
+
+@Suite("verify --latex and --statement")
+struct StatementOutputTests {
+  func run(_ args: [String]) -> (Int32, String, String) {
+    var out = "", err = ""
+    let code = VerifierCommand.run(args, output: { out += $0 + "\n" }, errors: { err += $0 + "\n" })
+    return (code, out, err)
+  }
+
+  @Test("--latex prints only the statement and exits 0", arguments: ["2", "4", "woodworth2020", "azulay2021"])
+  func latex(theorem: String) {
+    let (code, out, err) = run(["--theorem", theorem, "--latex"])
+    #expect(code == 0 && err.isEmpty)
+    #expect(out.contains("\\paragraph{") && out.contains("\\min_{") && !out.contains("Verdict"))
+  }
+
+  @Test("--statement prints the Unicode statement; an unknown theorem is a usage error")
+  func statement() {
+    let (code, out, _) = run(["--theorem", "2", "--statement"])
+    #expect(code == 0 && out.contains("Stationarity (derived)"))
+    let (bad, _, err) = run(["--theorem", "7", "--latex"])
+    #expect(bad == 64 && err.contains("unknown theorem"))
+  }
+}
