@@ -63,7 +63,9 @@ public enum VerifierCommand {
           throw UsageError(message: "unknown theorem '\(theorem)'",
                            hint: "available: 2, 4, woodworth2020, azulay2021 (see `verify --list`)")
         }
-        output(args.flag("latex") ? statement.latex() : statement.rendered())
+        var text = args.flag("latex") ? statement.latex() : statement.rendered()
+        while text.hasSuffix("\n") { text.removeLast() }
+        output(text)
         return 0
       }
       switch theorem {
