@@ -91,7 +91,7 @@ extension Theorem4 {
       definitions: [
         Formula(.opaque(OpaqueFunction("q_L"), z), .definedAs, qDefinition(z)),
         Formula(.opaque(OpaqueFunction("h_L"), tau), .definedAs,
-                F(.inverse(ImplicitInverse(name: "G_L", variable: Symbol("θ"), body: G(.variable("θ"))), tau))),
+                .opaque(OpaqueFunction("F_L"), .inverse(ImplicitInverse(name: "G_L", variable: Symbol("θ"), body: G(.variable("θ"))), tau))),
         Formula(.opaque(OpaqueFunction("G_L"), theta), .definedAs, G(theta)),
         Formula(.opaque(OpaqueFunction("F_L"), theta), .definedAs, F(theta)),
         Formula(b, .definedAs, .sum(over: "k", .variable("X", "i", "k") * .variable("S", "j", "k"))),

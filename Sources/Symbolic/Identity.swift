@@ -341,28 +341,10 @@ private func describe(_ point: [Symbol: Double]) -> String {
   return "{" + shown + (entries.count > 8 ? ", … (\(entries.count) symbols)" : "") + "}"
 }
 
-/// A minimal plain-text rendering for identity statements (the real renderer lives with
-/// the report code); long renderings are cut at `limit` characters.
-private enum IdentityText {
+/// Identity statements in the Unicode rendering, cut at `limit` characters.
+enum IdentityText {
   static func render(_ e: Expr, limit: Int) -> String {
-    let s = text(e)
+    let s = e.rendered(.unicode)
     return s.count <= limit ? s : String(s.prefix(limit)) + "…"
-  }
-
-  private static func text(_ e: Expr) -> String {
-    switch e {
-    case .number(let r): return r.isNegative || !r.isInteger ? "(\(r))" : r.description
-    case .constant(let c): return c.rawValue
-    case .symbol(let s): return s.indices.isEmpty ? s.name : s.name + "_" + s.indices.map(\.description).joined(separator: ",")
-    case .sum(let xs): return "(" + xs.map(text).joined(separator: " + ") + ")"
-    case .product(let xs): return xs.map(text).joined(separator: "·")
-    case .power(let b, let x): return text(b) + "^" + text(x)
-    case .function(let f, let x): return f.rawValue + "(" + text(x) + ")"
-    case .opaque(let g, let x): return g.key + "(" + text(x) + ")"
-    case .inverse(let f, let x): return f.key + "(" + text(x) + ")"
-    case .integral(let i):
-      return "∫_" + text(i.lower) + "^" + text(i.upper) + " " + text(i.integrand) + " d" + i.variable.description
-    case .indexedSum(let s): return "Σ_" + s.index + " " + text(s.body)
-    }
   }
 }

@@ -224,14 +224,22 @@ enum Simplifier {
     case .inverse(var f, let x):
       f.body = try simplify(f.body)
       return try inverse(f, simplify(x))
-    default:
-      if case .integral(var i) = e {
-        i.integrand = try simplify(i.integrand)
-        i.lower = try simplify(i.lower)
-        i.upper = try simplify(i.upper)
-        return i.lower == i.upper ? .zero : .integral(i)
+    case .integral(var i):
+      i.integrand = try simplify(i.integrand)
+      i.lower = try simplify(i.lower)
+      i.upper = try simplify(i.upper)
+      return i.lower == i.upper ? .zero : .integral(i)
+    case .indexedSum(var s):
+      // Σⱼ 0 = 0; otherwise the body in canonical form (the range is unspecified, so a
+      // constant body stays a sum).
+      s.body = try simplify(s.body)
+      if s.body.isZero { return .zero }
+      // Σⱼ c·t = c·Σⱼ t for a number c.
+      if case .product(let factors) = s.body, let c = factors.first?.rationalValue {
+        s.body = try product(Array(factors.dropFirst()))
+        return try product([.number(c), .indexedSum(s)])
       }
-      return e  // a node kind this simplifier does not know is kept as it is
+      return .indexedSum(s)
     }
   }
 

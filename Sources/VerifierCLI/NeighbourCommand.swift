@@ -44,13 +44,15 @@ extension VerifierCommand {
       results.append(theorem.check(inputs: x, targets: y, depth: depth, alpha: alpha, shape: s,
                                    claimedDepth: claimed, seed: caseSeed))
     }
-    let (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: 0.75)
+    let combined = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: 0.75)
+    let (verdict, reason) = IdentityReport.adjusted(combined.0, combined.1, theorem.identityResults)
     if args.flag("json") {
       output(JSONValue.object([
         ("theorem", .string(theorem.rawValue)),
         ("verdict", .string(verdict.rawValue)),
         ("reason", .string(reason)),
         ("statement", .string(theorem.statement.oneLine)),
+        ("identities", IdentityReport.json(theorem.identityResults)),
         ("cases", .array(results.map { r in
           .object([
             ("seed", .integer(Int(r.seed))), ("depth", .integer(r.depth)), ("scale", .number(r.alpha)),
@@ -64,7 +66,7 @@ extension VerifierCommand {
         })),
       ]).serialized(pretty: true))
     } else {
-      var out = theorem.statement.rendered() + "\n"
+      var out = theorem.statement.rendered() + "\n" + IdentityReport.text(theorem.identityResults) + "\n"
       out += "Thresholds: relative distance to the predicted minimizer ≤ 1e-8 and exact-invariant drift ≤ 1e-8 (flow at rtol 1e-10 to relative residual 1e-12; prediction by Newton on the convex dual).\n\n"
       for r in results {
         out += "  seed \(r.seed): depth \(r.depth), α = \(short(r.alpha))" + (theorem == .azulay2021 ? ", s = \(short(r.shape))" : "")

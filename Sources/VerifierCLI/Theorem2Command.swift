@@ -35,7 +35,9 @@ extension VerifierCommand {
       config.cases = explicitCases ?? 12
     }
     let thresholds = Theorem2.Thresholds()
-    let sweep: SweepResult
+    // The identities are derived and checked on another thread while the flows run.
+    DispatchQueue.global().async { _ = Theorem2.identityResults }
+    var sweep: SweepResult
     if let custom {
       let results = Theorem2.checkAll(custom, thresholds: thresholds)
       sweep = Theorem2.assemble(cases: custom, results: results, thresholds: thresholds,
@@ -43,6 +45,7 @@ extension VerifierCommand {
     } else {
       sweep = Theorem2.runSweep(config, thresholds: thresholds, shrinking: !args.flag("no-shrink"))
     }
+    (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, Theorem2.identityResults)
     if args.flag("json") {
       output(Theorem2Report.json(sweep, configuration: config, thresholds: thresholds).serialized(pretty: true))
     } else {

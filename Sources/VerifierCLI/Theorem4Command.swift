@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 import GradientFlow
 import DataIO
@@ -38,7 +39,8 @@ extension VerifierCommand {
       }
       return runAlphaSweep(config, cases: try args.int("cases", in: 1...100) ?? 4, json: args.flag("json"), output: output)
     }
-    let sweep: Theorem4SweepResult
+    DispatchQueue.global().async { _ = Theorem4.identityResults }
+    var sweep: Theorem4SweepResult
     if let path = args.value("data") {
       let ds = try LabeledDataset.load(path: path, kind: .regression)
       let kind = config.networks.count == 1 ? config.networks[0] : .diagonal
@@ -62,6 +64,7 @@ extension VerifierCommand {
       config.cases = try args.int("cases", in: 1...10_000) ?? 12
       sweep = Theorem4.runSweep(config, thresholds: thresholds)
     }
+    (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, Theorem4.identityResults)
     if args.flag("json") {
       output(Theorem4Report.json(sweep, configuration: config, thresholds: thresholds).serialized(pretty: true))
     } else {
@@ -102,6 +105,7 @@ extension VerifierCommand {
         ("mode", .string("alphaSweep")),
         ("verdict", .string(verdict.rawValue)),
         ("reason", .string(reason)),
+        ("identities", IdentityReport.json(Theorem4.identityResults)),
         ("cases", .array(rows.map { tc, r in
           .object([
             ("seed", .integer(Int(tc.seed))), ("network", .string(tc.network.kind.rawValue)), ("depth", .integer(tc.network.depth)),
@@ -140,7 +144,7 @@ enum Theorem4Report {
 
   static func text(_ sweep: Theorem4SweepResult, configuration c: Theorem4SweepConfiguration,
                    thresholds t: Theorem4.Thresholds) -> String {
-    var out = Theorem4.statement.rendered()
+    var out = Theorem4.statement.rendered() + "\n" + IdentityReport.text(Theorem4.identityResults)
     out += "\nChecked claim: the flow's interpolating limit equals \(claimText(c.claim)).\n"
     out += "Sweep: \(sweep.cases.count) case(s), seed \(c.seed), networks \(c.networks.map(\.rawValue).joined(separator: ", ")), depths \(c.depths.map(String.init).joined(separator: ", ")), α \(c.alpha.map(short) ?? "10^U[\(c.logAlphaRange.lowerBound), \(c.logAlphaRange.upperBound)]"), shape \(c.randomShape ? "η ~ U[0.5, 1.5]" : "η = 1")\n"
     out += "Thresholds: relative distance ≤ \(short(t.relativeDistance)), dual-certificate residual ≤ \(short(t.certificateResidual)); a wrong claim is refuted at distance ≥ \(short(t.refutationDistance)) while the theorem's prediction matches; flow stops at relative residual 1e-12 (rtol 1e-10); prediction by Newton on the convex dual.\n\n"
@@ -181,6 +185,7 @@ enum Theorem4Report {
       ("verdict", .string(sweep.verdict.rawValue)),
       ("reason", .string(sweep.reason)),
       ("statement", .string(Theorem4.statement.oneLine)),
+      ("identities", IdentityReport.json(Theorem4.identityResults)),
       ("claim", .string(claimText(c.claim))),
       ("thresholds", .object([
         ("relativeDistance", .number(t.relativeDistance)),
