@@ -223,6 +223,22 @@ public enum DepthRegularizerIdentities {
         name: "h_\(L) closed form at G_\(L)(θ)", lhs: closedH(L, closedG(L, θ)), rhs: F(Expr(L), θ),
         statement: "h_\(L)(G_\(L)(θ)) = F_\(L)(θ) (closed forms)", numericCheck: thetaCheck))
     }
+    // (c′) The same relation with z = h_L(τ): q_L′(h_L(τ)) = τ. This form is exact wherever
+    // the engine can undo the inverses (τ is a subexpression of h_L(τ) for L = 4; for L = 2,
+    // arcsinh(sinh 2τ) = 2τ by the log rewrite; for L = 3 the remaining arctan(tan τ) = τ
+    // holds only on (−π/2, π/2), which the engine does not assume, so it is checked there).
+    // σ ranges inside h_L's domain (−g_L, g_L): g_2 = ∞, g_3 = π/2, g_4 = 1; outside it the
+    // relation is false (h₄ is not injective on ℝ), and sampling there refutes it. (σ, not τ:
+    // τ is the bound variable of the implicit inverses, and a witness may not contain it.)
+    for L in 2...4 {
+      let range: ClosedRange<Double> = L == 4 ? -0.95...0.95 : -1.5...1.5
+      let derivative = closedQ(L, zE).derivative(withRespectTo: z)
+      out.append(Identity(
+        name: "q_\(L)′(h_\(L)(σ)) = σ", lhs: derivative.substituting(z, with: closedH(L, .symbol(sigma))), rhs: .symbol(sigma),
+        statement: "d/dz q_\(L)(z) at z = h_\(L)(σ) equals σ for σ ∈ [\(range.lowerBound), \(range.upperBound)] ⊂ (−g_\(L), g_\(L)) (closed forms; the parametrized form of q_\(L)′ = h_\(L)⁻¹)",
+        numericCheck: NumericCheck(ranges: [sigma: range], count: 32, tolerance: tolerance),
+        zeroTestOptions: ZeroTestOptions(ranges: [sigma: range])))
+    }
     for L in 2...4 {
       out.append(Identity(
         name: "q_\(L)′ = h_\(L)⁻¹", lhs: closedQ(L, zE).derivative(withRespectTo: z),

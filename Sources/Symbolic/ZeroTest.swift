@@ -33,7 +33,9 @@ public struct ZeroTestOptions: Sendable {
   public var samples: Int
   /// Range of every symbol without an entry in `ranges`.
   public var defaultRange: ClosedRange<Double>
-  /// Per-symbol sampling ranges.
+  /// Per-symbol sampling ranges. They are also the identity's stated range: a symbol whose
+  /// range lies inside an implicit inverse's domain may serve as its witness (the identity
+  /// is then claimed, and proved, on that range only).
   public var ranges: [Symbol: ClosedRange<Double>]
   /// If true, each sampled value gets a random sign (symbols range over ±range).
   public var symmetric: Bool
@@ -1051,6 +1053,13 @@ final class ZeroTestEngine {
     }
   }
 
+  /// Whether t is a symbol whose stated range (`ZeroTestOptions.ranges`) lies inside the
+  /// open interval.
+  func assumedInDomain(_ t: Expr, _ domain: OpenInterval) -> Bool {
+    guard case .symbol(let s) = t, let r = options.ranges[s] else { return false }
+    return domain.contains(r.lowerBound) && domain.contains(r.upperBound)
+  }
+
   func containsInverse(_ e: Expr) -> Bool {
     if case .inverse = e { return true }
     return e.children.contains(where: containsInverse)
@@ -1081,7 +1090,7 @@ final class ZeroTestEngine {
 
   /// A subexpression t of y in f's domain with f(t) − y proved identically 0.
   func witness(_ f: ImplicitInverse, _ y: Expr) -> Expr? {
-    for t in Simplifier.witnessCandidates(y, excluding: f.variable, limit: 24) where Simplifier.liesInDomain(t, f.domain) {
+    for t in Simplifier.witnessCandidates(y, excluding: f.variable, limit: 24) where Simplifier.liesInDomain(t, f.domain) || assumedInDomain(t, f.domain) {
       let difference = Expr.sum([f.body.substituting(f.variable, with: t), .product([.number(.minusOne), y])])
       if case .proved = ZeroTestEngine.exactDecision(difference, depth: depth + 1, options: options) { return t }
     }
@@ -1090,7 +1099,7 @@ final class ZeroTestEngine {
 
   func convertInverse(_ e: Expr, _ f: ImplicitInverse, _ y: Expr) throws(SymbolicError) -> ZRatFun {
     if depth < options.witnessDepth {
-      for t in Simplifier.witnessCandidates(y, excluding: f.variable, limit: 24) where Simplifier.liesInDomain(t, f.domain) {
+      for t in Simplifier.witnessCandidates(y, excluding: f.variable, limit: 24) where Simplifier.liesInDomain(t, f.domain) || assumedInDomain(t, f.domain) {
         let difference = Expr.sum([f.body.substituting(f.variable, with: t), .product([.number(.minusOne), y])])
         if case .proved = ZeroTestEngine.exactDecision(difference, depth: depth + 1, options: options) {
           rewrites.insert("implicit-inverse witness")

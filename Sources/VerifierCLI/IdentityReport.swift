@@ -18,14 +18,21 @@ enum IdentityReport {
       if let k = groups.firstIndex(where: { $0.key == key }) { groups[k].members.append(r) } else { groups.append((key, [r])) }
     }
     for g in groups {
-      let proved = g.members.filter { $0.status == .proved }.count
+      let counts = IdentityStatus.allCases.compactMap { status -> String? in
+        let k = g.members.filter { $0.status == status }.count
+        return k == 0 ? nil : "\(k) \(status.rawValue)"
+      }
       let claims = Set(g.members.map { claim($0.name) })
-      let example = g.members.map { claim($0.name) }.first { claims.contains($0) } ?? ""
-      out += "  proved \(proved)/\(g.members.count)".padding(toLength: 18, withPad: " ", startingAt: 0)
+      let example = g.members.first.map { claim($0.name) } ?? ""
+      out += ("  " + counts.joined(separator: ", ")).padding(toLength: 22, withPad: " ", startingAt: 0)
         + g.key + (example.isEmpty ? "" : ": " + example + (claims.count > 1 ? ", …" : "")) + "\n"
     }
-    for r in results where r.status != .proved {
-      out += "  \(r.status.rawValue): \(r.name) — \(r.detail.prefix(400))\n"
+    let others = results.filter { $0.status != .proved }
+    if !others.isEmpty { out += "  Not proved exactly (how they were checked):\n" }
+    for r in others {
+      // The numeric clause of the detail; the exact test's reason follows it in the JSON.
+      let numeric = r.detail.components(separatedBy: "; exact test").first ?? r.detail
+      out += "    \(r.status.rawValue): \(r.name) — \(numeric)\n"
     }
     return out
   }

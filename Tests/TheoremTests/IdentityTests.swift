@@ -215,7 +215,13 @@ struct DepthPotential {
   @Test("closed forms for L = 2, 3, 4: (a) q_L ∘ F_L, (b) h_L ∘ G_L, (c) q_L′ = h_L⁻¹")
   func closedForms() {
     let results = Dictionary(uniqueKeysWithValues: checkAll("closed forms", DepthRegularizerIdentities.closedForms()).map { ($0.name, $0) })
-    #expect(results.count == 9)
+    #expect(results.count == 12)
+    // (c′): the parametrized relation q_L′(h_L(σ)) = σ on a range inside (−g_L, g_L): exact for
+    // L = 2 (arcsinh∘sinh by the log rewrite) and L = 4 (the witness σ, admitted by the stated
+    // range); L = 3 leaves arctan(tan σ), equal to σ only on (−π/2, π/2): checked.
+    expectStatus(results["q_2′(h_2(σ)) = σ"]!, [.proved], "arcsinh(sinh 2σ) = 2σ")
+    expectStatus(results["q_4′(h_4(σ)) = σ"]!, [.proved], "witness σ on [−0.95, 0.95] ⊂ (−1, 1)")
+    expectStatus(results["q_3′(h_3(σ)) = σ"]!, [.proved, .checked], "arctan(tan σ) = σ needs |σ| < π/2")
     // (a): exp rewriting, witnesses t = sinh θ (L = 3), τ = tanh θ (L = 4); for L = 2
     // arcsinh(sinh 2θ) = 2θ and the perfect square √(¼cosh²2θ).
     expectStatus(results["q_2 closed form at F_2(θ)"]!, [.proved], "exp rewriting, arcsinh, perfect-square root")
@@ -287,5 +293,22 @@ private enum Environment {
   private static func flag(_ name: String) -> Bool {
     guard let value = getenv(name) else { return false }
     return String(cString: value) == "1"
+  }
+}
+
+@Suite("Identity ranges")
+struct IdentityRangeTests {
+  @Test("q₄′(h₄(σ)) = σ is refuted when σ is sampled outside h₄'s domain (−1, 1)")
+  func outsideTheDomain() throws {
+    let sigma = Symbol("σ"), z = DepthRegularizerIdentities.z
+    let lhs = DepthRegularizerIdentities.closedQ(4, .symbol(z)).derivative(withRespectTo: z)
+      .substituting(z, with: DepthRegularizerIdentities.closedH(4, .symbol(sigma)))
+    let claim = Identity(name: "q₄′(h₄(σ)) = σ on [1.1, 1.5]", lhs: lhs, rhs: .symbol(sigma),
+                         zeroTestOptions: ZeroTestOptions(ranges: [sigma: 1.1...1.5]))
+    let r = claim.check()
+    #expect(r.status == .refuted, "\(r.detail)")
+    let point = try #require(r.point)
+    let value = try (lhs - .symbol(sigma)).evaluate(point)
+    #expect(abs(value) > 1e-3, "the difference at the reported point is \(value)")
   }
 }
