@@ -119,7 +119,12 @@ public struct TheoremStatement: Sendable {
   public var heading: String { identifier.first?.isNumber == true ? "Theorem \(identifier)" : identifier }
 
   /// One line: "Theorem 2 — …: … minimize … subject to …".
-  public var oneLine: String { "\(heading) — \(title): \(conclusionVerb) \(problem.rendered(.unicode))" }
+  /// The symbols' definitions (p ≔ 2/L, x̃ᵢⱼ ≔ …) are appended; the functions' are not.
+  public var oneLine: String {
+    let symbols = problem.definitions.filter { if case .symbol = $0.lhs { true } else { false } }
+    return "\(heading) — \(title): \(conclusionVerb) \(problem.rendered(.unicode))"
+      + (symbols.isEmpty ? "" : ", where " + symbols.map { $0.rendered(.unicode) }.joined(separator: ", "))
+  }
 
   /// The full statement as Unicode text.
   public func rendered() -> String {

@@ -201,3 +201,34 @@ struct StatementOutputTests {
     #expect(bad == 64 && err.contains("unknown theorem"))
   }
 }
+
+@Suite("Identities in reports")
+struct IdentityOutputTests {
+  func run(_ args: [String]) -> (Int32, String, String) {
+    var out = "", err = ""
+    let code = VerifierCommand.run(args, output: { out += $0 + "\n" }, errors: { err += $0 + "\n" })
+    return (code, out, err)
+  }
+
+  @Test("--json lists the identities at the top level with name, statement and status")
+  func json() throws {
+    let (code, out, _) = run(["--theorem", "woodworth2020", "--cases", "1", "--json"])
+    #expect(code == 0)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+    let identities = try #require(object["identities"] as? [[String: Any]])
+    #expect(identities.count == 6)
+    for entry in identities {
+      #expect(entry["name"] is String && entry["statement"] is String)
+      #expect(["proved", "checked", "refuted"].contains(entry["status"] as? String ?? ""))
+    }
+    #expect(identities.allSatisfy { ($0["status"] as? String) == "proved" })
+  }
+
+  @Test("the text report says which identities were proved and which checked")
+  func text() {
+    let (_, out, _) = run(["--theorem", "2", "--network", "diagonal", "--depth", "2", "--cases", "1", "--horizon", "100"])
+    #expect(out.contains("Identities the proof rests on"))
+    #expect(out.contains("proved exactly") && out.contains("checked numerically"))
+    #expect(out.contains("diagonal L=8"))
+  }
+}
