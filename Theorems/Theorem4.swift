@@ -27,14 +27,11 @@ extension Theorem4 {
   /// Symbols of the statement: ρⱼ, α, ηⱼ, L.
   public static let mode = Symbol("ρ", "j"), scale = Symbol("α"), shape = Symbol("η", "j"), depth = Symbol("L")
 
-  /// G_L(θ) = ∫₀^θ sech^{L−2}(s) ds (spec §2.5).
-  public static func G(_ theta: Expr) -> Expr {
-    let s = Symbol("s")
-    return .integral(Integral(Expr.sech(.symbol(s)).toThe(.symbol(depth) - 2), s, from: 0, to: theta))
-  }
+  /// G_L(θ) = ∫₀^θ sech^{L−2}(s) ds (spec §2.5), the definition shared with the identities.
+  public static func G(_ theta: Expr) -> Expr { DepthRegularizerIdentities.G(.symbol(depth), theta) }
 
   /// F_L(θ) = cosh^{L−1}θ · sinh θ (spec §2.5).
-  public static func F(_ theta: Expr) -> Expr { Expr.cosh(theta).toThe(.symbol(depth) - 1) * .sinh(theta) }
+  public static func F(_ theta: Expr) -> Expr { DepthRegularizerIdentities.F(.symbol(depth), theta) }
 
   /// h_L = F_L ∘ G_L⁻¹ as an implicit inverse's forward function: h_L(τ) = F_L(G_L⁻¹(τ)),
   /// strictly increasing on (−g_L, g_L).
