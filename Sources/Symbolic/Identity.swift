@@ -209,7 +209,7 @@ public struct Identity: Sendable {
   /// `largestSampledDifference` on `result`.
   private func sample(into result: inout IdentityResult) -> (status: IdentityStatus, detail: String)? {
     guard let check = numericCheck else { return nil }
-    var generator = IdentitySampler(state: check.seed)
+    var generator = SplitMix64(seed: check.seed)
     let symbols = lhs.freeSymbols.union(rhs.freeSymbols).sorted()
     var evaluated = 0, failures = 0
     var firstFailure: String?
@@ -218,7 +218,7 @@ public struct Identity: Sendable {
       var point: [Symbol: Double] = [:]
       for s in symbols {
         let range = check.ranges[s] ?? check.defaultRange
-        point[s] = range.lowerBound + (range.upperBound - range.lowerBound) * generator.unit()
+        point[s] = range.lowerBound + (range.upperBound - range.lowerBound) * generator.uniform()
       }
       let l: Double, r: Double
       do { (l, r) = try sides(at: point) } catch {
@@ -306,22 +306,6 @@ public struct GradientFlowModel: Sendable {
 }
 
 // MARK: - Helpers
-
-/// SplitMix64 (Steele, Lea & Flood, OOPSLA 2014) for the sample points.
-private struct IdentitySampler {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z &>> 31)
-  }
-
-  /// Uniform in [0, 1) with 53 random bits.
-  mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-}
 
 private func short(_ x: Double) -> String {
   if x == 0 || !x.isFinite { return "\(x)" }

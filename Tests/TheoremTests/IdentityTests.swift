@@ -1,3 +1,4 @@
+import PropertyChecking
 import LinearAlgebra
 import Symbolic
 import Testing
@@ -124,10 +125,10 @@ struct Conservation {
     let p = net.flow.parameters
     let moving = Expr.symbol(p[0]).toThe(2) * .symbol(p[1]) + .symbol(p[2])
     let data = net.flow.loss.freeSymbols.subtracting(p).sorted()
-    var rng = SplitMix(state: 2021)
+    var rng = SeededGenerator(seed: 2021)
     var values: [Symbol: Double] = [:]
-    for s in p { values[s] = rng.uniform(-1, 1) }
-    for s in data { values[s] = s.name == "y" ? (rng.uniform(0, 1) < 0.5 ? -1 : 1) : rng.uniform(-1, 1) }
+    for s in p { values[s] = rng.uniform(in: -1...1) }
+    for s in data { values[s] = s.name == "y" ? (rng.uniform() < 0.5 ? -1 : 1) : rng.uniform(in: -1...1) }
     let functions = NumericCheck.exponentialLoss()
     func loss(_ theta: [Double]) throws -> Double {
       var v = values
@@ -176,19 +177,6 @@ struct Conservation {
   }
 }
 
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014) for the test's random point.
-private struct SplitMix {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z &>> 31)
-  }
-  mutating func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * Double(next() >> 11) * 0x1p-53 }
 }
 
 // MARK: - The depth regularizer q_L
