@@ -96,8 +96,7 @@ extension Expr {
       // assumes each term involves the indexed symbols only at the summation index (true
       // of the statements' Σⱼ (1/p)|ρⱼ|^p and Σⱼ x̃ᵢⱼρⱼ). Symbols without the index
       // (e.g. a scalar α) are differentiated under the sum.
-      let indexed = sum.body.freeSymbols.contains { $0.name == k.symbol.name && $0.indices.contains(.name(sum.index)) }
-      if indexed, let position = sum.body.indexPosition(of: sum.index, in: k.symbol.name) {
+      if let position = sum.body.indexPosition(of: sum.index, in: k.symbol.name) {
         let value = k.symbol.indices.indices.contains(position) ? k.symbol.indices[position] : SymbolIndex.name(sum.index)
         return sum.body.substitutingIndex(sum.index, with: value).differentiate(k)
       }

@@ -100,8 +100,11 @@ public enum VerifierCommand {
   /// The statement of a theorem by its `--theorem` name.
   static func statement(of theorem: String) -> TheoremStatement? {
     switch theorem {
+    case "1": Theorem1.statement
     case "2": Theorem2.statement
+    case "3": Theorem3.statement
     case "4": Theorem4.statement
+    case "5": Theorem5.statement
     default: NeighbourTheorem(rawValue: theorem)?.statement
     }
   }
