@@ -181,7 +181,8 @@ public enum LaTeXProse {
     "⊗": "\\otimes", "⊙": "\\odot", "∘": "\\circ", "⋯": "\\cdots", "…": "\\ldots", "·": "\\cdot", "×": "\\times",
     "∈": "\\in", "∑": "\\sum", "∫": "\\int", "√": "\\surd", "±": "\\pm", "∓": "\\mp", "⟨": "\\langle", "⟩": "\\rangle",
     "−": "-", "ℝ": "\\mathbb{R}", "ℂ": "\\mathbb{C}", "≔": "\\mathrel{:=}", "˙": "\\dot{}", "Θ̇": "\\dot\\Theta",
-    "x̃": "\\tilde{x}", "½": "\\tfrac{1}{2}",
+    "x̃": "\\tilde{x}", "½": "\\tfrac{1}{2}", "↦": "\\mapsto", "W̄": "\\bar{W}", "β̂": "\\hat{\\beta}",
+    "ρ̂": "\\hat{\\rho}", "F̂": "\\hat{F}", "ŵ": "\\hat{w}",
   ]
   /// Sub- and superscript characters; a run of them becomes one `_{…}` or `^{…}`.
   static let subscripts: [Character: String] = [

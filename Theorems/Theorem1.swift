@@ -42,7 +42,7 @@ public enum Theorem1 {
       objective: objective,
       constraints: [Formula(margin, .atLeast, 1, "for all i and every layer l (f(xᵢ) written through layer l)")],
       definitions: [
-        Formula(g, .definedAs, .opaque(OpaqueFunction("𝓜"), .variable("x", "i")),
+        Formula(g, .definedAs, .opaque(OpaqueFunction("M"), .variable("x", "i")),
                 "·(v₁, …, I, …, v_L), coordinate k: the contraction of every layer but l (independent of v_l)"),
       ],
       stationarity: [

@@ -174,9 +174,7 @@ public struct ClassificationFlow: StiffSystem {
 
   /// log Loss = log Σᵢ ℓ(mᵢ) and pᵢ = wᵢ/Loss, both in log space.
   func normalizedWeights(_ m: [Double]) -> (Double, [Double]) {
-    let logLosses = m.map { loss.logLoss(margin: $0) }
-    let logLoss = Elementary.logSumExp(logLosses)
-    let p = m.map { Elementary.exp(loss.logWeight(margin: $0) - logLoss) }
+    let (logLoss, p) = loss.normalizedWeights(margins: m)
     return (logLoss, p)
   }
 

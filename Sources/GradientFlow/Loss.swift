@@ -46,4 +46,13 @@ public enum ClassificationLoss: String, CaseIterable, Sendable {
     case .logistic: return 1 / (1 + Elementary.exp(-m))
     }
   }
+
+  /// log Loss = log Σᵢ ℓ(mᵢ) and the normalized weights pᵢ = wᵢ/Loss (softmax-like, so
+  /// they neither underflow nor overflow at any margin), both in log space. These are the
+  /// coefficients of −∇Loss/Loss = Σᵢ pᵢ∇mᵢ shared by the classification flows.
+  public func normalizedWeights(margins m: [Double]) -> (logLoss: Double, weights: [Double]) {
+    let total = Elementary.logSumExp(m.map { self.logLoss(margin: $0) })
+    let p = m.map { Elementary.exp(self.logWeight(margin: $0) - total) }
+    return (total, p)
+  }
 }

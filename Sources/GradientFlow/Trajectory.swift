@@ -79,11 +79,7 @@ public struct ClassificationTrajectory: Sendable {
 }
 
 /// Integrates the classification flow from `initialState` until every checkpoint is
-/// reached or a budget runs out.
-///
-/// Checkpoints are hit by limiting the step: log log(1/Loss) is nearly linear in s, so the
-/// clock at which the target is reached is predicted from the last step's rate; a step that
-/// overshoots by more than the tolerance is undone and retried to the secant estimate.
+/// reached or a budget runs out (the loop is ``integrateToCheckpoints``).
 /// - Complexity: O(steps · (nN + n³)) for n points and N state coordinates.
 public func integrateClassificationFlow(
   network: LinearNetwork, data: ClassificationData, loss: ClassificationLoss,
@@ -92,41 +88,82 @@ public func integrateClassificationFlow(
   var system = ClassificationFlow(network: network, data: data, loss: loss)
   precondition(initialState.count == system.dimension,
                "initial state has \(initialState.count) entries, the network needs \(system.dimension)")
+  let model = system  // observe and clockFactor are pure functions of the state
+  let conserved0 = conservedQuantities(initialState, network: network)
+  var checkpoints: [FlowCheckpoint] = []
+  let run = integrateToCheckpoints(
+    &system, initialState: initialState, options: options,
+    logLossAtZero: Elementary.log(loss.valueAtZero),
+    observe: { model.observe($0) }, logLoss: { $0.logLoss },
+    logClockRate: { state, obs in logClockRate(system: model, state: state, obs: obs) },
+    record: { state, s, obs, statistics in
+      let c = conservedQuantities(state, network: network)
+      var drift = 0.0
+      for k in c.values.indices { drift = max(drift, abs(c.values[k] - conserved0.values[k])) }
+      checkpoints.append(FlowCheckpoint(
+        logInverseLoss: obs.logInverseLoss, clock: s, state: state, transformed: obs.transformed,
+        margins: obs.margins, weights: obs.weights, parameterNorm: obs.parameterNorm,
+        statistics: statistics, conservationDrift: drift / max(c.scale, .leastNormalMagnitude)))
+    })
+  return ClassificationTrajectory(checkpoints: checkpoints, stop: run.stop, lossBelowInitial: run.lossBelowInitial,
+                                  statistics: run.statistics, finalObservation: run.observation)
+}
+
+/// The end of a checkpointed run (see ``integrateToCheckpoints``).
+struct CheckpointRun<Observation> {
+  var stop: TrajectoryStop
+  /// When Loss first dropped below ℓ(0): clock, accepted-step index, log of physical time.
+  var lossBelowInitial: (clock: Double, step: Int, logPhysicalTime: Double)?
+  var statistics: IntegratorStatistics
+  var state: [Double]
+  var clock: Double
+  var observation: Observation
+}
+
+/// The checkpoint driver shared by the classification flows on the reparametrized clock s:
+/// accepted steps until log(1/Loss) has passed every `options.checkpoints` target (calling
+/// `record` at each) or a budget runs out.
+///
+/// Checkpoints are hit by limiting the step: log log(1/Loss) is nearly linear in s, so the
+/// clock at which the target is reached is predicted from the last step's rate; a step that
+/// overshoots by more than the tolerance is undone and retried to the secant estimate.
+/// The relative tolerance is tightened to min(rtol, marginResolution / log(1/Loss)) (see
+/// ``TrajectoryOptions/marginResolution``). Physical time is accumulated from
+/// log(dt/ds) = `logClockRate` by the trapezoid rule in log space.
+/// - Parameters:
+///   - observe: what the flow looks like at a state (a pure function of the state).
+///   - logLoss: log Loss of an observation.
+///   - logClockRate: log(dt/ds) at a state and its observation.
+///   - record: called at each checkpoint with the state, the clock, the observation and the
+///     integrator statistics so far.
+func integrateToCheckpoints<S: StiffSystem, Observation>(
+  _ system: inout S, initialState: [Double], options: TrajectoryOptions, logLossAtZero: Double,
+  observe: ([Double]) -> Observation, logLoss: (Observation) -> Double,
+  logClockRate: ([Double], Observation) -> Double,
+  record: (_ state: [Double], _ clock: Double, _ observation: Observation, _ statistics: IntegratorStatistics) -> Void
+) -> CheckpointRun<Observation> {
   var integrator = RosenbrockIntegrator(tolerances: options.tolerances)
   var state = initialState
   var s = 0.0
-  var obs = system.observe(state)
-  var checkpoints: [FlowCheckpoint] = []
+  var obs = observe(state)
   var lossBelow: (clock: Double, step: Int, logPhysicalTime: Double)?
-  let logLossAtZero = Elementary.log(loss.valueAtZero)
-  let conserved0 = conservedQuantities(state, network: network)
   var logTime = -Double.infinity
-  var logRate = logClockRate(system: system, state: state, obs: obs)
+  var logRate = logClockRate(state, obs)
   var steps = 0
   var stop = TrajectoryStop.completed
   var target = 0
 
-  func record() {
-    let c = conservedQuantities(state, network: network)
-    var drift = 0.0
-    for k in c.values.indices { drift = max(drift, abs(c.values[k] - conserved0.values[k])) }
-    checkpoints.append(FlowCheckpoint(
-      logInverseLoss: obs.logInverseLoss, clock: s, state: state, transformed: obs.transformed,
-      margins: obs.margins, weights: obs.weights, parameterNorm: obs.parameterNorm,
-      statistics: integrator.statistics, conservationDrift: drift / max(c.scale, .leastNormalMagnitude)))
-  }
-
   while target < options.checkpoints.count {
     let goal = options.checkpoints[target]
-    if obs.logInverseLoss >= goal { record(); target += 1; continue }
+    if -logLoss(obs) >= goal { record(state, s, obs, integrator.statistics); target += 1; continue }
     if steps >= options.maxSteps { stop = .stepBudget(steps: steps); break }
     integrator.tolerances.relative = min(options.tolerances.relative,
-                                         options.marginResolution / max(obs.logInverseLoss, 1))
-    if s > options.maxClock { stop = .clockBudget(clock: s, logInverseLoss: obs.logInverseLoss); break }
+                                         options.marginResolution / max(-logLoss(obs), 1))
+    if s > options.maxClock { stop = .clockBudget(clock: s, logInverseLoss: -logLoss(obs)); break }
     // Predict the clock at which log(1/Loss) reaches the goal (log-log linear in s).
     var limit = options.maxClock + 1
     let savedState = state, savedS = s, savedObs = obs
-    let ell = obs.logInverseLoss
+    let ell = -logLoss(obs)
     var previous: (s: Double, logEll: Double)?
     for attempt in 0..<8 {
       do {
@@ -135,8 +172,8 @@ public func integrateClassificationFlow(
         stop = .integratorFailure("\(error)")
         break
       }
-      obs = system.observe(state)
-      let now = obs.logInverseLoss
+      obs = observe(state)
+      let now = -logLoss(obs)
       let overshoot = now > goal * (1 + options.checkpointTolerance)
       if !overshoot || attempt == 7 { break }
       // Undo and aim at the goal by the secant in (s, φ(log(1/Loss))), where
@@ -156,15 +193,15 @@ public func integrateClassificationFlow(
     if case .integratorFailure = stop { break }
     steps += 1
     // Physical time: dt/ds = c/Loss, trapezoid rule in log space.
-    let newLogRate = logClockRate(system: system, state: state, obs: obs)
+    let newLogRate = logClockRate(state, obs)
     let logIncrement = Elementary.log(max(s - savedS, .leastNormalMagnitude)) - Elementary.log(2)
       + logAddExp(logRate, newLogRate)
     logTime = logAddExp(logTime, logIncrement)
     logRate = newLogRate
-    if lossBelow == nil && obs.logLoss < logLossAtZero { lossBelow = (s, steps, logTime) }
+    if lossBelow == nil && logLoss(obs) < logLossAtZero { lossBelow = (s, steps, logTime) }
   }
-  return ClassificationTrajectory(checkpoints: checkpoints, stop: stop, lossBelowInitial: lossBelow,
-                                  statistics: integrator.statistics, finalObservation: obs)
+  return CheckpointRun(stop: stop, lossBelowInitial: lossBelow, statistics: integrator.statistics,
+                       state: state, clock: s, observation: obs)
 }
 
 /// log(dt/ds) = log c − log Loss.

@@ -11,8 +11,9 @@ public enum VerifierCommand {
   public static let version = "0.1.0"
 
   static let specs: [OptionSpec] = [
-    .value("theorem", "N", help: "the theorem to check: 2, 4, woodworth2020 or azulay2021"),
-    .value("network", "KIND", help: "diagonal | conv | odn (default: all three in a sweep, diagonal with --data)"),
+    .value("theorem", "N", help: "the theorem to check: 1, 2, 3, 4, 5, woodworth2020, azulay2021 or gunasekar2018"),
+    .value("network", "KIND", help: "theorem 2/4: diagonal | conv | odn (default: all three in a sweep, diagonal with --data); theorem 1: fc | conv (short filters) | diagonal; theorem 3: fc"),
+    .value("widths", "K1,K2,…", help: "theorems 1, 3, 5: FC hidden widths (L − 1 of them) or conv filter sizes (L of them); default: drawn per case"),
     .value("depth", "L", help: "network depth 1…12 (default: 1, 2, 3, 4 in a sweep, 2 with --data)"),
     .value("seed", "N", help: "seed of the sweep, 0 … 2⁵³−1; case 0 uses it directly, so a case's seed replays it (default 1)"),
     .value("cases", "K", help: "number of cases (default 12, or 1 with --data)"),
@@ -28,6 +29,8 @@ public enum VerifierCommand {
     .value("against", "NAME", help: "theorem 4: l2 — check the limits against the minimum ℓ2 interpolant instead of argmin Q"),
     .value("against-depth", "K", help: "theorem 4: check the limits against Q_{K,α,η} instead of the network's depth"),
     .value("init-shape", "s", help: "azulay2021: initialization shape s ∈ (−1, 1) (default: drawn per case)"),
+    .flag("swapped", help: "gunasekar2018: check the swapped claims (FC → ℓ_{2/L} of the DFT, conv → ℓ2) as the claims; refuted, exit 1"),
+    .flag("fourier", help: "theorem 3 with --against-norm P: the claim is the ℓ_P max margin of the DFT coefficients of β (what a full-length convolutional network does)"),
     .flag("general-init", help: "theorem 4: every layer i.i.d. N(0, α²); check the exact predictor of spec §2.7"),
     .flag("alpha-sweep", help: "theorem 4: the α → 0 (weighted ℓ1) and α → ∞ (weighted ℓ2) limits as trends over α"),
     .flag("json", help: "print one JSON object instead of the report"),
@@ -50,8 +53,12 @@ public enum VerifierCommand {
       }
       if args.flag("version") { output("verify \(version)"); return 0 }
       if args.flag("list") {
+        output(Theorem1.statement.oneLine)
         output(Theorem2.statement.oneLine)
+        output(Theorem3.statement.oneLine)
         output(Theorem4.statement.oneLine)
+        output(Theorem5.statement.oneLine)
+        output(Gunasekar2018.statement.oneLine)
         for t in NeighbourTheorem.allCases { output(t.statement.oneLine) }
         return 0
       }
@@ -61,7 +68,7 @@ public enum VerifierCommand {
       if args.flag("latex") || args.flag("statement") {
         guard let statement = statement(of: theorem) else {
           throw UsageError(message: "unknown theorem '\(theorem)'",
-                           hint: "available: 2, 4, woodworth2020, azulay2021 (see `verify --list`)")
+                           hint: "available: 1, 2, 3, 4, 5, woodworth2020, azulay2021, gunasekar2018 (see `verify --list`)")
         }
         var text = args.flag("latex") ? statement.latex() : statement.rendered()
         while text.hasSuffix("\n") { text.removeLast() }
@@ -79,11 +86,27 @@ public enum VerifierCommand {
           throw UsageError(message: "--\(k) is not an option of theorem 4", hint: "see `verify --help`")
         }
         return try runTheorem4(args, output: output)
+      case "1", "3":
+        for k in ["scale", "shape", "against", "against-depth", "data", "init", "decomposition"] where args.value(k) != nil {
+          throw UsageError(message: "--\(k) is not an option of theorem \(theorem)", hint: "see `verify --help`")
+        }
+        if theorem == "1", args.value("against-norm") != nil {
+          throw UsageError(message: "--against-norm is an option of theorems 2 and 3", hint: "drop it, or run --theorem 3")
+        }
+        return try runTensorTheorem(theorem, args, output: output)
+      case "5":
+        for k in ["scale", "shape", "against", "against-depth", "data", "init", "decomposition", "against-norm", "loss", "horizon", "network"]
+        where args.value(k) != nil {
+          throw UsageError(message: "--\(k) is not an option of theorem 5", hint: "theorem 5 takes --depth, --widths, --cases, --seed, --json")
+        }
+        return try runTheorem5(args, output: output)
+      case "gunasekar2018":
+        return try runGunasekar(args, output: output)
       case let name where NeighbourTheorem(rawValue: name) != nil:
         return try runNeighbour(NeighbourTheorem(rawValue: name)!, args, output: output)
       default:
         throw UsageError(message: "unknown theorem '\(theorem)'",
-                         hint: "available: 2, 4, woodworth2020, azulay2021 (see `verify --list`)")
+                         hint: "available: 1, 2, 3, 4, 5, woodworth2020, azulay2021, gunasekar2018 (see `verify --list`)")
       }
     } catch let e as UsageError {
       errors(e.description)
@@ -105,6 +128,7 @@ public enum VerifierCommand {
     case "3": Theorem3.statement
     case "4": Theorem4.statement
     case "5": Theorem5.statement
+    case "gunasekar2018": Gunasekar2018.statement
     default: NeighbourTheorem(rawValue: theorem)?.statement
     }
   }

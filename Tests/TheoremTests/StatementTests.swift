@@ -15,7 +15,8 @@ let pdflatexPath: String? = {
   return nil
 }()
 
-let allStatements: [TheoremStatement] = [Theorem2.statement, Theorem4.statement]
+let allStatements: [TheoremStatement] = [Theorem1.statement, Theorem2.statement, Theorem3.statement, Theorem4.statement,
+  Theorem5.statement, Gunasekar2018.statement]
   + NeighbourTheorem.allCases.map(\.statement)
 
 @Suite("Theorem statements from expressions")

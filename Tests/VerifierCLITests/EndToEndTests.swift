@@ -186,7 +186,7 @@ struct StatementOutputTests {
     return (code, out, err)
   }
 
-  @Test("--latex prints only the statement and exits 0", arguments: ["2", "4", "woodworth2020", "azulay2021"])
+  @Test("--latex prints only the statement and exits 0", arguments: ["1", "2", "3", "4", "5", "woodworth2020", "azulay2021", "gunasekar2018"])
   func latex(theorem: String) {
     let (code, out, err) = run(["--theorem", theorem, "--latex"])
     #expect(code == 0 && err.isEmpty)
