@@ -104,15 +104,26 @@ public struct TensorClassificationFlow: Sendable {
     var h = network.hessian(obs.dual, layers: layers)
     let jm = marginGradients(state)
     let n = jm.rows, dim = dimension
-    // WJₘ with W = diag(pκ) − ppᵀ: row i is pᵢκᵢ∇mᵢ − pᵢ G (G = Jₘᵀp).
+    // JₘᵀWJₘ = Σᵢ pᵢκᵢ∇mᵢ∇mᵢᵀ − GGᵀ (G = Jₘᵀp), subtracted from H by rank-one updates
+    // of the upper triangle, then mirrored (H and the result are symmetric).
     let g = jm.transposedTimes(obs.weights)
-    var wj = jm
-    for i in 0..<n {
-      let p = obs.weights[i], kappa = loss.weightDecayRate(margin: obs.margins[i])
-      for c in 0..<dim { wj[i, c] = p * kappa * jm[i, c] - p * g[c] }
+    let coefficients = (0..<n).map { obs.weights[$0] * loss.weightDecayRate(margin: obs.margins[$0]) }
+    h.storage.withUnsafeMutableBufferPointer { hp in
+      jm.storage.withUnsafeBufferPointer { jp in
+        for i in 0..<n where coefficients[i] != 0 {
+          let w = coefficients[i], row = i * dim
+          for a in 0..<dim {
+            let wa = w * jp[row + a]
+            if wa == 0 { continue }
+            for b in a..<dim { hp[a * dim + b] -= wa * jp[row + b] }
+          }
+        }
+        for a in 0..<dim {
+          for b in a..<dim { hp[a * dim + b] += g[a] * g[b] }
+          for b in 0..<a { hp[a * dim + b] = hp[b * dim + a] }
+        }
+      }
     }
-    let jwj = jm.transposedTimes(wj)
-    for k in h.storage.indices { h.storage[k] -= jwj.storage[k] }
     return h
   }
 
@@ -130,9 +141,12 @@ public struct TensorClassificationFlow: Sendable {
     let norm = parameterNorm(state)
     let gradR: [Double] = (network.depth == 1 && norm < 1) || norm == 0
       ? [Double](repeating: 0, count: dim) : state.scaled(by: 1 / norm)
-    for a in 0..<dim {
-      for b in 0..<dim {
-        jacobian[a, b] = c * (dg[a, b] - ghat[a] * dgg[b]) + ghat[a] * gradR[b]
+    dg.storage.withUnsafeBufferPointer { gp in
+      jacobian.storage.withUnsafeMutableBufferPointer { jp in
+        for a in 0..<dim {
+          let ca = c * ghat[a], ra = ghat[a]
+          for b in 0..<dim { jp[a * dim + b] = c * gp[a * dim + b] - ca * dgg[b] + ra * gradR[b] }
+        }
       }
     }
   }
@@ -184,7 +198,12 @@ public struct TensorFlowCheckpoint: Sendable {
 public enum TensorFlowJacobian: Sendable {
   /// The exact Jacobian (see ``TensorClassificationFlow``, ``TensorRegressionFlow``).
   case analytic
-  /// Forward differences of the vector field (N extra evaluations per step).
+  /// Forward differences of the vector field (N extra evaluations per step). Adequate
+  /// early on, but in classification the steps δ ≈ 1.5e-8·|Θⱼ| move margins of size
+  /// log(1/Loss) by O(1) once log(1/Loss) ≳ 10⁶, the softmax weights respond nonlinearly
+  /// and the W-method loses the stiff part: measured on FC d = 10, widths [5, 5], 20 points,
+  /// the analytic Jacobian reaches log(1/Loss) = 10⁸ in 560 steps, forward differences
+  /// exhaust 100 000 steps at 1.3·10⁷. Kept for comparison.
   case forwardDifferences
 }
 
