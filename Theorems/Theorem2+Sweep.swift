@@ -89,7 +89,7 @@ public func combinedVerdict(_ cases: [(Verdict, UInt64)], decidedFraction: Doubl
 
 /// `transform` applied to every element on all cores, results in input order (identical
 /// to a one-thread run when `transform` depends only on its argument).
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], progress: (@Sendable (Int, Int) -> Void)? = nil,
+public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], progress: (@Sendable (Int, Int) -> Void)? = nil,
                                            _ transform: @Sendable (T) -> R) -> [R] {
   let box = ResultBox<R>(count: items.count)
   DispatchQueue.concurrentPerform(iterations: items.count) { i in

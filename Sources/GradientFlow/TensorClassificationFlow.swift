@@ -176,6 +176,9 @@ public struct TensorFlowCheckpoint: Sendable {
   public var logInverseLoss: Double
   /// The clock s.
   public var clock: Double
+  /// log t, t the physical time of gradient flow (accumulated from dt/ds, exactly for a
+  /// log-linear rate on each step; t is astronomically large at late checkpoints).
+  public var logPhysicalTime: Double
   /// v₁, …, v_L.
   public var layers: [[Double]]
   /// Margins mᵢ = yᵢf(xᵢ).
@@ -243,12 +246,12 @@ public func integrateTensorClassificationFlow(
     logClockRate: { state, obs in
       Elementary.log(flow.clockFactor(state, field: flow.rawField(state, dual: obs.dual))) - obs.logLoss
     },
-    record: { state, s, obs, statistics in
+    record: { state, s, obs, statistics, logTime in
       let layers = network.unflatten(state)
       checkpoints.append(TensorFlowCheckpoint(
-        logInverseLoss: obs.logInverseLoss, clock: s, layers: layers, margins: obs.margins, weights: obs.weights,
-        dual: obs.dual, coefficients: obs.coefficients, parameterNorm: obs.parameterNorm, statistics: statistics,
-        conservationDrift: network.conservationDrift(from: initialLayers, to: layers)))
+        logInverseLoss: obs.logInverseLoss, clock: s, logPhysicalTime: logTime, layers: layers, margins: obs.margins,
+        weights: obs.weights, dual: obs.dual, coefficients: obs.coefficients, parameterNorm: obs.parameterNorm,
+        statistics: statistics, conservationDrift: network.conservationDrift(from: initialLayers, to: layers)))
     })
   return TensorClassificationTrajectory(
     checkpoints: checkpoints, stop: run.stop, lossBelowInitial: run.lossBelowInitial, statistics: run.statistics,

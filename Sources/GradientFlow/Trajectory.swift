@@ -72,7 +72,7 @@ public struct ClassificationTrajectory: Sendable {
   public var checkpoints: [FlowCheckpoint]
   public var stop: TrajectoryStop
   /// When Loss first dropped below ℓ(0): the clock s, the accepted-step index and an
-  /// estimate of log t (physical time, by the trapezoid rule in log space).
+  /// estimate of log t (physical time, integrated exactly for a log-linear rate on each step).
   public var lossBelowInitial: (clock: Double, step: Int, logPhysicalTime: Double)?
   public var statistics: IntegratorStatistics
   public var finalObservation: FlowObservation
@@ -96,7 +96,7 @@ public func integrateClassificationFlow(
     logLossAtZero: Elementary.log(loss.valueAtZero),
     observe: { model.observe($0) }, logLoss: { $0.logLoss },
     logClockRate: { state, obs in logClockRate(system: model, state: state, obs: obs) },
-    record: { state, s, obs, statistics in
+    record: { state, s, obs, statistics, _ in
       let c = conservedQuantities(state, network: network)
       var drift = 0.0
       for k in c.values.indices { drift = max(drift, abs(c.values[k] - conserved0.values[k])) }
@@ -129,7 +129,7 @@ struct CheckpointRun<Observation> {
 /// overshoots by more than the tolerance is undone and retried to the secant estimate.
 /// The relative tolerance is tightened to min(rtol, marginResolution / log(1/Loss)) (see
 /// ``TrajectoryOptions/marginResolution``). Physical time is accumulated from
-/// log(dt/ds) = `logClockRate` by the trapezoid rule in log space.
+/// log(dt/ds) = `logClockRate`, exactly on each step for a rate whose logarithm is linear in s.
 /// - Parameters:
 ///   - observe: what the flow looks like at a state (a pure function of the state).
 ///   - logLoss: log Loss of an observation.
@@ -140,7 +140,8 @@ func integrateToCheckpoints<S: StiffSystem, Observation>(
   _ system: inout S, initialState: [Double], options: TrajectoryOptions, logLossAtZero: Double,
   observe: ([Double]) -> Observation, logLoss: (Observation) -> Double,
   logClockRate: ([Double], Observation) -> Double,
-  record: (_ state: [Double], _ clock: Double, _ observation: Observation, _ statistics: IntegratorStatistics) -> Void
+  record: (_ state: [Double], _ clock: Double, _ observation: Observation, _ statistics: IntegratorStatistics,
+           _ logPhysicalTime: Double) -> Void
 ) -> CheckpointRun<Observation> {
   var integrator = RosenbrockIntegrator(tolerances: options.tolerances)
   var state = initialState
@@ -155,7 +156,7 @@ func integrateToCheckpoints<S: StiffSystem, Observation>(
 
   while target < options.checkpoints.count {
     let goal = options.checkpoints[target]
-    if -logLoss(obs) >= goal { record(state, s, obs, integrator.statistics); target += 1; continue }
+    if -logLoss(obs) >= goal { record(state, s, obs, integrator.statistics, logTime); target += 1; continue }
     if steps >= options.maxSteps { stop = .stepBudget(steps: steps); break }
     integrator.tolerances.relative = min(options.tolerances.relative,
                                          options.marginResolution / max(-logLoss(obs), 1))
@@ -192,10 +193,17 @@ func integrateToCheckpoints<S: StiffSystem, Observation>(
     }
     if case .integratorFailure = stop { break }
     steps += 1
-    // Physical time: dt/ds = c/Loss, trapezoid rule in log space.
+    // Physical time: ∫ dt/ds over the step with log(dt/ds) = g interpolated linearly in s,
+    // which is exact for an exponentially varying rate: with Δg = g(b) − g(a) > 0,
+    //   ∫ₐᵇ e^g ds = Δs·e^{g(b)}·(1 − e^{−Δg})/Δg   (Δg < 0 symmetric; Δg → 0 gives Δs·e^g).
+    // The trapezoid rule would overestimate a step over which the rate grows by e^{Δg} by
+    // ≈ Δg/2, i.e. log t by log(Δg/2) ≈ log log(1/Loss) late in a run (the rate grows like
+    // 1/Loss): a log log t bias that Soudry's w(t) − ŵ log t would show as spurious growth.
     let newLogRate = logClockRate(state, obs)
-    let logIncrement = Elementary.log(max(s - savedS, .leastNormalMagnitude)) - Elementary.log(2)
-      + logAddExp(logRate, newLogRate)
+    let dg = newLogRate - logRate
+    let top = max(newLogRate, logRate), spread = Swift.abs(dg)
+    let shape = spread < 1e-8 ? 0 : Elementary.log(-Elementary.expm1(-spread) / spread)
+    let logIncrement = Elementary.log(max(s - savedS, .leastNormalMagnitude)) + top + shape
     logTime = logAddExp(logTime, logIncrement)
     logRate = newLogRate
     if lossBelow == nil && logLoss(obs) < logLossAtZero { lossBelow = (s, steps, logTime) }

@@ -252,3 +252,54 @@ extension VerifierCommand {
     return verdict.exitCode
   }
 }
+
+extension VerifierCommand {
+  /// `verify --theorem soudry2018 [--cases K] [--seed N] [--horizon G] [--against-norm 1]`.
+  static func runSoudry(_ args: ParsedArguments, output: (String) -> Void) throws -> Int32 {
+    let seed = try parsedSeed(args) ?? 1
+    let cases = try args.int("cases", in: 1...100) ?? 4
+    let horizon = try args.double("horizon", where: .between(100...1e8)) ?? 1e4
+    let initScale = try args.double("init-scale", where: .positive) ?? 0.1
+    let claimed = try args.double("against-norm", where: .between(0.05...1000))
+    if let p = claimed, p != 1, p != 2 {
+      throw UsageError(message: "--against-norm \(short(p)) is not supported by soudry2018",
+                       hint: "use --against-norm 1 (the ℓ1 max-margin solution, computed by an LP)")
+    }
+    var config = Theorem2SweepConfiguration()
+    config.seed = seed
+    let seeds = (0..<cases).map(config.seed(ofCase:))
+    let results = parallelMap(seeds) { Soudry2018.check(seed: $0, horizon: horizon, initScale: initScale, claimedNorm: claimed) }
+    let (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: 0.75)
+    if args.flag("json") {
+      output(JSONValue.object([
+        ("theorem", .string("soudry2018")), ("verdict", .string(verdict.rawValue)), ("reason", .string(reason)),
+        ("statement", .string(Soudry2018.statement.oneLine)), ("identities", .array([])),
+        ("cases", .array(results.map { r in
+          .object([
+            ("seed", .integer(Int(r.seed))), ("n", .integer(r.n)), ("d", .integer(r.d)),
+            ("verdict", .string(r.verdict.rawValue)), ("reason", .string(r.reason)),
+            ("logTimes", .array(r.logTimes.map(JSONValue.number))),
+            ("residualNorms", .array(r.residualNorms.map(JSONValue.number))),
+            ("scaledDirectionErrors", .array(r.scaledDirectionErrors.map(JSONValue.number))),
+            ("growthExponent", r.growthExponent.map(JSONValue.number) ?? .null),
+            ("claimedResidualNorms", r.claimedResidualNorms.map { .array($0.map(JSONValue.number)) } ?? .null),
+            ("claimedGrowthExponent", r.claimedGrowthExponent.map(JSONValue.number) ?? .null),
+          ])
+        })),
+      ]).serialized(pretty: true))
+    } else {
+      var out = Soudry2018.statement.rendered() + "\n"
+      out += "Sweep: \(cases) case(s), seed \(seed), horizon log(1/Loss) = \(short(horizon)); ‖w(t) − ŵ log t‖ is bounded when its fitted growth exponent in log t is ≤ 0.1"
+        + (claimed == 1 ? "; the claim checked uses the ℓ1 max-margin solution instead (refuted when its residual grows with exponent ≥ 0.5 while the SVM's stays bounded)" : "") + ".\n\n"
+      for r in results {
+        out += "  seed \(r.seed) (n×d = \(r.n)×\(r.d)): \(r.verdict.rawValue) — \(r.reason)\n"
+        if r.verdict != .holds {
+          out += "      replay: swift run verify --theorem soudry2018 --seed \(r.seed) --cases 1" + (claimed.map { " --against-norm \(formatExponent($0))" } ?? "") + "\n"
+        }
+      }
+      out += "\nVerdict: \(verdict.rawValue.uppercased()) — \(reason)\n"
+      output(out)
+    }
+    return verdict.exitCode
+  }
+}

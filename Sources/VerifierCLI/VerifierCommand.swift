@@ -11,7 +11,7 @@ public enum VerifierCommand {
   public static let version = "0.1.0"
 
   static let specs: [OptionSpec] = [
-    .value("theorem", "N", help: "the theorem to check: 1, 2, 3, 4, 5, woodworth2020, azulay2021 or gunasekar2018"),
+    .value("theorem", "N", help: "the theorem to check: 1, 2, 3, 4, 5, woodworth2020, azulay2021, gunasekar2018 or soudry2018"),
     .value("network", "KIND", help: "theorem 2/4: diagonal | conv | odn (default: all three in a sweep, diagonal with --data); theorem 1: fc | conv (short filters) | diagonal; theorem 3: fc"),
     .value("widths", "K1,K2,…", help: "theorems 1, 3, 5: FC hidden widths (L − 1 of them) or conv filter sizes (L of them); default: drawn per case"),
     .value("depth", "L", help: "network depth 1…12 (default: 1, 2, 3, 4 in a sweep, 2 with --data)"),
@@ -59,6 +59,7 @@ public enum VerifierCommand {
         output(Theorem4.statement.oneLine)
         output(Theorem5.statement.oneLine)
         output(Gunasekar2018.statement.oneLine)
+        output(Soudry2018.statement.oneLine)
         for t in NeighbourTheorem.allCases { output(t.statement.oneLine) }
         return 0
       }
@@ -68,7 +69,7 @@ public enum VerifierCommand {
       if args.flag("latex") || args.flag("statement") {
         guard let statement = statement(of: theorem) else {
           throw UsageError(message: "unknown theorem '\(theorem)'",
-                           hint: "available: 1, 2, 3, 4, 5, woodworth2020, azulay2021, gunasekar2018 (see `verify --list`)")
+                           hint: "available: 1, 2, 3, 4, 5, woodworth2020, azulay2021, gunasekar2018, soudry2018 (see `verify --list`)")
         }
         var text = args.flag("latex") ? statement.latex() : statement.rendered()
         while text.hasSuffix("\n") { text.removeLast() }
@@ -102,11 +103,13 @@ public enum VerifierCommand {
         return try runTheorem5(args, output: output)
       case "gunasekar2018":
         return try runGunasekar(args, output: output)
+      case "soudry2018":
+        return try runSoudry(args, output: output)
       case let name where NeighbourTheorem(rawValue: name) != nil:
         return try runNeighbour(NeighbourTheorem(rawValue: name)!, args, output: output)
       default:
         throw UsageError(message: "unknown theorem '\(theorem)'",
-                         hint: "available: 1, 2, 3, 4, 5, woodworth2020, azulay2021, gunasekar2018 (see `verify --list`)")
+                         hint: "available: 1, 2, 3, 4, 5, woodworth2020, azulay2021, gunasekar2018, soudry2018 (see `verify --list`)")
       }
     } catch let e as UsageError {
       errors(e.description)
@@ -129,6 +132,7 @@ public enum VerifierCommand {
     case "4": Theorem4.statement
     case "5": Theorem5.statement
     case "gunasekar2018": Gunasekar2018.statement
+    case "soudry2018": Soudry2018.statement
     default: NeighbourTheorem(rawValue: theorem)?.statement
     }
   }
