@@ -16,7 +16,7 @@ let pdflatexPath: String? = {
 }()
 
 let allStatements: [TheoremStatement] = [Theorem1.statement, Theorem2.statement, Theorem3.statement, Theorem4.statement,
-  Theorem5.statement, Gunasekar2018.statement]
+  Theorem5.statement, Gunasekar2018.statement, Soudry2018.statement]
   + NeighbourTheorem.allCases.map(\.statement)
 
 @Suite("Theorem statements from expressions")

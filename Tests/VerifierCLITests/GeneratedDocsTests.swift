@@ -46,7 +46,7 @@ struct GeneratedDocsTests {
   @Test("the docs contain generated statement blocks")
   func present() throws {
     let blocks = try Self.blocks()
-    for theorem in ["1", "2", "3", "4", "5", "woodworth2020", "azulay2021"] {
+    for theorem in ["1", "2", "3", "4", "5", "woodworth2020", "azulay2021", "soudry2018", "gunasekar2018"] {
       #expect(blocks.contains { $0.arguments == ["--theorem", theorem, "--statement"] },
               "no generated statement block for theorem \(theorem)")
     }
