@@ -25,6 +25,8 @@ public struct TensorSweepConfiguration: Sendable {
   public var horizon = 1e4
   /// Theorem 3: the claim checked (the theorem's SVM, or a wrong one).
   public var claim = Theorem3.Claim.theorem
+  /// Theorem 1 with `--against-norm P` (P ∈ {1, 2}): the claim that β̂ → the ℓ_P max margin.
+  public var claimedNorm: Double?
   public init() {}
 
   /// Architecture and depth of case i: architectures cycle fastest, then depths.
@@ -90,7 +92,14 @@ extension Theorem1 {
   }
 
   /// Checks one case: the flow, then the Lyu–Li and tuple residuals across checkpoints.
-  public static func check(_ c: TensorClassificationCase, thresholds: Thresholds = Thresholds()) -> TensorCaseResult {
+  /// With `claimedNorm` P ∈ {1, 2}, the claim checked instead is that β̂ converges to the ℓ_P
+  /// max-margin direction of β (true for FC networks with P = 2, false for a diagonal
+  /// network of depth 2, whose limit is the ℓ1 one): refuted when the flow is certified to
+  /// converge (the theorem's residuals hold) and the claimed direction is farther than
+  /// 0.05 + 3× the travel left, extrapolated from the last decade's movement m at the
+  /// fitted rate r of ε: remaining ≤ m/(1 − 10^{−r}) (geometric series over decades).
+  public static func check(_ c: TensorClassificationCase, claimedNorm: Double? = nil,
+                           thresholds: Thresholds = Thresholds()) -> TensorCaseResult {
     var (r, _) = TensorClassificationEvidence.run(c, statement: statement)
     guard r.verdict != .hypothesisNotMet else { return r }
     let eps = r.checkpoints.map(\.lyuLiEpsilon), tuple = r.checkpoints.map { $0.tupleResidual ?? .infinity }
@@ -111,6 +120,32 @@ extension Theorem1 {
     r.reason += epsOK && tupleOK
       ? "the direction is an approximate KKT point of the Lyu–Li problem and a singular-vector tuple of 𝓜(u): \(evidence)"
       : "the residuals are not yet below \(thresholds.residualBound) and falling: \(evidence)"
+    guard let p = claimedNorm else { return r }
+    // The wrong-claim mode.
+    let z = c.data.signedInputs
+    let optimum = p == 1 ? l1MaxMargin(z).beta : hardMarginSVM(z).w
+    let claimed = optimum.normalized
+    let distance = r.direction.subtracting(claimed).norm2
+    r.claimedResidual = distance
+    let trajectoryDirections = r.checkpoints.count >= 3 ? r.directions.suffix(3) : []
+    guard epsOK && tupleOK, trajectoryDirections.count == 3 else {
+      r.verdict = .inconclusive
+      r.reason = "the flow's limit is not certified, so the ℓ_\(formatExponent(p)) claim is not judged; " + r.reason
+      return r
+    }
+    let movement = trajectoryDirections.last!.subtracting(trajectoryDirections.first!).norm2
+    let rate = max(r.rates["epsilon"] ?? 0.1, 0.1)
+    let remaining = movement / (1 - Elementary.pow(10, -rate))
+    if distance >= 0.05 + 3 * remaining {
+      r.verdict = .refuted
+      r.reason = "the flow converges (\(evidence)) to a direction at distance \(short(distance)) from the ℓ_\(formatExponent(p)) max-margin direction, with at most \(short(remaining)) of travel left (last decade's movement \(short(movement)), rate \(short(rate))): the claim is false"
+    } else if distance <= 0.05 {
+      r.verdict = .holds
+      r.reason = "the direction is within \(short(distance)) of the ℓ_\(formatExponent(p)) max-margin direction: \(evidence)"
+    } else {
+      r.verdict = .inconclusive
+      r.reason = "distance \(short(distance)) to the ℓ_\(formatExponent(p)) max-margin direction, travel left up to \(short(remaining)): neither certified"
+    }
     return r
   }
 
@@ -118,7 +153,8 @@ extension Theorem1 {
     -> TensorSweepResult
   {
     let cases = (0..<configuration.cases).map(configuration.makeCase)
-    let results = parallelMap(cases) { check($0, thresholds: thresholds) }
+    let claimed = configuration.claimedNorm
+    let results = parallelMap(cases) { check($0, claimedNorm: claimed, thresholds: thresholds) }
     let (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: thresholds.decidedFraction)
     return TensorSweepResult(theorem: "1", verdict: verdict, reason: reason, cases: results)
   }

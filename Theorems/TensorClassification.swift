@@ -73,6 +73,8 @@ public struct TensorCaseResult: Sendable {
   public var checkpoints: [TensorCheckpointEvidence]
   /// The final unit β.
   public var direction: [Double]
+  /// The unit β at each checkpoint.
+  public var directions: [[Double]]
   /// The unit SVM direction ŵ/‖ŵ‖ (independent solver: NNLS on the dual).
   public var svmDirection: [Double]
   /// Fitted decay rates r of residual ∝ log(1/Loss)^{−r} over the late checkpoints.
@@ -93,7 +95,7 @@ enum TensorClassificationEvidence {
     let z = c.data.signedInputs
     var result = TensorCaseResult(
       seed: c.seed, architecture: c.architectureName, depth: L, n: c.data.count, d: c.data.dimension,
-      verdict: .inconclusive, reason: "", hypotheses: [], checkpoints: [], direction: [], svmDirection: [],
+      verdict: .inconclusive, reason: "", hypotheses: [], checkpoints: [], direction: [], directions: [], svmDirection: [],
       rates: [:], claimedResidual: nil, steps: 0)
     let hyp = statement.hypotheses
     if let h = hyp.first(where: { $0.name == "linear tensor network" }) {
@@ -130,6 +132,7 @@ enum TensorClassificationEvidence {
       let one = theoremOneResidual(parameters: state, layerSizes: network.layerSizes, margins: cp.margins,
                                    marginGradients: grads, z: z) { u, unit in network.contractions(u, layers: unit) }
       let beta = cp.coefficients
+      result.directions.append(beta.normalized)
       let svmResidual = svmStationarityResidual(z: z, direction: beta, svm: svm)
       var alignment: FullyConnectedAlignment?
       if isFC, L >= 2 { alignment = try? fullyConnectedAlignment(layers: network.fcMatrices(cp.layers), svmDirection: svm.w) }

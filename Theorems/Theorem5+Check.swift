@@ -13,6 +13,8 @@ public struct Theorem5Case: Sendable {
   /// W̄ₗ flattened per layer; the last layer is 0.
   public var shape: [[Double]]
   public var scales: [Double]
+  /// A wrong claim (`--against l1`): the α → 0 limit is the minimum-ℓ1 interpolant.
+  public var claimsL1 = false
 }
 
 /// A case's verdict and evidence.
@@ -32,6 +34,8 @@ public struct Theorem5Result: Sendable {
   public var rate: Double?
   public var steps: [Int]
   public var minimumNorm: [Double]
+  /// With `--against l1`: ‖β_ℓ1 − β_min‖/‖β_min‖, the gap between the claimed and the true limit.
+  public var claimedGap: Double?
 }
 
 /// How a Theorem 5 sweep draws its cases.
@@ -41,6 +45,8 @@ public struct Theorem5SweepConfiguration: Sendable {
   public var cases = 4
   public var seed: UInt64 = 1
   public var scales: [Double] = [0.5, 0.2, 0.1, 0.05]
+  /// `--against l1`: check the wrong claim that the limit is the minimum-ℓ1 interpolant.
+  public var claimsL1 = false
   public init() {}
 
   public func seed(ofCase i: Int) -> UInt64 {
@@ -64,7 +70,7 @@ public struct Theorem5SweepConfiguration: Sendable {
     }
     shape[shape.count - 1] = [Double](repeating: 0, count: shape[shape.count - 1].count)
     return Theorem5Case(seed: seed(ofCase: i), network: network, inputs: x, targets: x * beta, shape: shape,
-                        scales: scales)
+                        scales: scales, claimsL1: claimsL1)
   }
 }
 
@@ -75,6 +81,9 @@ extension Theorem5 {
     public var residual = 1e-9
     /// A fitted exponent r > this for "holds" (spec §2.6: roughly linear in α, r ≈ 1).
     public var minimumRate = 0.0
+    /// The wrong ℓ1 claim is refuted when the trend to β_min holds and the claimed limit is
+    /// at least this many times farther from β_min than the flow's limit at the smallest α.
+    public var refutationFactor = 10.0
     public var decidedFraction = 0.75
     public init() {}
   }
@@ -83,7 +92,7 @@ extension Theorem5 {
     let n = c.inputs.rows, d = c.inputs.columns
     var r = Theorem5Result(seed: c.seed, architecture: TensorClassificationCase.name(of: c.network), depth: c.network.depth,
                            n: n, d: d, verdict: .inconclusive, reason: "", hypotheses: [], scales: c.scales,
-                           distances: [], rate: nil, steps: [], minimumNorm: [])
+                           distances: [], rate: nil, steps: [], minimumNorm: [], claimedGap: nil)
     let hyp = statement.hypotheses
     let rank = leastSquares(c.inputs, c.targets)
     let fullRank = n < d && rank.rank == n
@@ -123,6 +132,23 @@ extension Theorem5 {
     let rate = sxx > 0 ? sxy / sxx : 0
     r.rate = rate
     let decreasing = zip(pairs.dropFirst(), pairs).allSatisfy { $0.0.1 < $0.1.1 }
+    if c.claimsL1 {
+      // The claim: β^∞(α) → argmin ‖β‖₁ s.t. Xβ = y (LP). Refuted when the flow's limits
+      // are certified to approach β_min (monotone, rate > 0) and β_ℓ1 is far from β_min.
+      let l1 = minimumWeightedL1Interpolant(b: c.inputs, y: c.targets, weights: Array(repeating: 1, count: d))
+      let gap = l1.rho.subtracting(betaMin).norm2 / max(betaMin.norm2, .leastNormalMagnitude)
+      r.claimedGap = gap
+      let last = pairs.last!.1
+      if decreasing && rate > thresholds.minimumRate && gap >= thresholds.refutationFactor * last {
+        r.verdict = .refuted
+        r.reason = "the limits approach the minimum-ℓ2 interpolant as α → 0 (\(table); distance ∝ α^\(short(rate))), which is \(short(gap)) (relative) from the minimum-ℓ1 interpolant: the ℓ1 claim is false"
+      } else if gap < thresholds.refutationFactor * last {
+        r.reason = "the minimum-ℓ1 and minimum-ℓ2 interpolants are too close (\(short(gap))) to tell apart at these scales (\(table))"
+      } else {
+        r.reason = "the trend to the minimum-ℓ2 interpolant is not established (\(table)), so the ℓ1 claim is not judged"
+      }
+      return r
+    }
     if decreasing && rate > thresholds.minimumRate {
       r.verdict = .holds
       r.reason = "the distance to the minimum-ℓ2 interpolant falls with α (\(table); fitted distance ∝ α^\(short(rate))); at a finite α the limit is not exactly the minimum-norm interpolant"

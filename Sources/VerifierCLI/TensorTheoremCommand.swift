@@ -73,6 +73,13 @@ extension VerifierCommand {
     if theorem == "3", let p = try args.double("against-norm", where: .between(0.05...1000)) {
       config.claim = args.flag("fourier") ? .fourierNorm(p) : .inputNorm(p)
     }
+    if theorem == "1", let p = try args.double("against-norm", where: .between(0.05...1000)) {
+      guard p == 1 || p == 2 else {
+        throw UsageError(message: "--against-norm \(short(p)) is not supported by theorem 1",
+                         hint: "use 1 or 2: the claim that β converges to the ℓ1 or ℓ2 max-margin direction")
+      }
+      config.claimedNorm = p
+    }
     var sweep = theorem == "1" ? Theorem1.runSweep(config) : Theorem3.runSweep(config)
     let identities = TensorTheoremIdentities.results(theorem)
     (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, identities)
@@ -153,6 +160,7 @@ extension VerifierCommand {
                        hint: "for depth L give L − 1 widths, e.g. --depth 3 --widths 4,2")
     }
     config.cases = try args.int("cases", in: 1...1000) ?? 4
+    if let against = try args.choice("against", from: ["l1"]) { config.claimsL1 = against == "l1" }
     let sweep = Theorem5.runSweep(config)
     let identities = TensorTheoremIdentities.results("5")
     let (verdict, reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, identities)
@@ -168,6 +176,7 @@ extension VerifierCommand {
             ("relativeDistances", .array(r.distances.map { $0.map(JSONValue.number) ?? .null })),
             ("rate", r.rate.map(JSONValue.number) ?? .null), ("acceptedSteps", .array(r.steps.map(JSONValue.integer))),
             ("minimumNormInterpolant", .array(r.minimumNorm.map(JSONValue.number))),
+            ("claimedGap", r.claimedGap.map(JSONValue.number) ?? .null),
           ])
         })),
       ]).serialized(pretty: true))
@@ -177,6 +186,9 @@ extension VerifierCommand {
       out += "Holds for a case when ‖β^∞(α) − β_min‖/‖β_min‖ decreases as α decreases with a fitted exponent r > 0 (distance ∝ α^r). At a finite α the limit is not the minimum-norm interpolant (spec §2.6), so equality is never claimed.\n\n"
       for r in sweep.cases {
         out += "  seed \(r.seed) (\(r.architecture), L = \(r.depth), n×d = \(r.n)×\(r.d), steps \(r.steps.map(String.init).joined(separator: "/"))): \(r.verdict.rawValue) — \(r.reason)\n"
+        if r.verdict != .holds {
+          out += "      replay: swift run verify --theorem 5 --seed \(r.seed) --cases 1 --depth \(r.depth)" + (config.claimsL1 ? " --against l1" : "") + "\n"
+        }
       }
       out += "\nVerdict: \(verdict.rawValue.uppercased()) — \(reason)\n"
       output(out)

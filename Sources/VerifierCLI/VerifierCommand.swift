@@ -26,7 +26,7 @@ public enum VerifierCommand {
     .value("against-norm", "P", help: "theorem 2: check the trajectories against the ℓ_P max-margin problem instead of ℓ_{2/L}"),
     .value("scale", "α", help: "theorem 4: initialization scale α (default: log₁₀ α uniform in [−1, 1] per case)"),
     .value("shape", "KIND", help: "theorem 4: uniform (η = 1) | random (η ~ U[0.5, 1.5], default)"),
-    .value("against", "NAME", help: "theorem 4: l2 — check the limits against the minimum ℓ2 interpolant instead of argmin Q"),
+    .value("against", "NAME", help: "theorem 4: l2 — check the limits against the minimum ℓ2 interpolant instead of argmin Q; theorem 5: l1 — against the minimum ℓ1 interpolant"),
     .value("against-depth", "K", help: "theorem 4: check the limits against Q_{K,α,η} instead of the network's depth"),
     .value("init-shape", "s", help: "azulay2021: initialization shape s ∈ (−1, 1) (default: drawn per case)"),
     .flag("swapped", help: "gunasekar2018: check the swapped claims (FC → ℓ_{2/L} of the DFT, conv → ℓ2) as the claims; refuted, exit 1"),
@@ -91,14 +91,11 @@ public enum VerifierCommand {
         for k in ["scale", "shape", "against", "against-depth", "data", "init", "decomposition"] where args.value(k) != nil {
           throw UsageError(message: "--\(k) is not an option of theorem \(theorem)", hint: "see `verify --help`")
         }
-        if theorem == "1", args.value("against-norm") != nil {
-          throw UsageError(message: "--against-norm is an option of theorems 2 and 3", hint: "drop it, or run --theorem 3")
-        }
         return try runTensorTheorem(theorem, args, output: output)
       case "5":
-        for k in ["scale", "shape", "against", "against-depth", "data", "init", "decomposition", "against-norm", "loss", "horizon", "network"]
+        for k in ["scale", "shape", "against-depth", "data", "init", "decomposition", "against-norm", "loss", "horizon", "network"]
         where args.value(k) != nil {
-          throw UsageError(message: "--\(k) is not an option of theorem 5", hint: "theorem 5 takes --depth, --widths, --cases, --seed, --json")
+          throw UsageError(message: "--\(k) is not an option of theorem 5", hint: "theorem 5 takes --depth, --widths, --cases, --seed, --against l1, --json")
         }
         return try runTheorem5(args, output: output)
       case "gunasekar2018":

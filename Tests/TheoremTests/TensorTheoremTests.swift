@@ -49,6 +49,18 @@ struct TensorTheoremTests {
     }
   }
 
+  @Test("Theorem 1 with a wrong claim: a depth-2 diagonal network does not go to the ℓ2 max margin")
+  func theorem1Refutes() {
+    let diagonal = TensorSweepConfiguration.makeCase(seed: 5_960_334_472_030_791, kind: .diagonal, depth: 2, widths: nil,
+                                                     loss: .exponential, initScale: 0.1, horizon: 1e4)
+    let wrong = Theorem1.check(diagonal, claimedNorm: 2)
+    #expect(wrong.verdict == .refuted, "\(wrong.reason)")
+    // The same claim for an FC network on the same seed holds (Theorem 3).
+    let fc = TensorSweepConfiguration.makeCase(seed: 5_960_334_472_030_791, kind: .fullyConnected, depth: 2, widths: [3],
+                                               loss: .exponential, initScale: 0.1, horizon: 1e4)
+    #expect(Theorem1.check(fc, claimedNorm: 2).verdict == .holds)
+  }
+
   @Test("non-separable data: the hypothesis is named as not met, with the LP's evidence")
   func notSeparable() {
     var c = TensorSweepConfiguration.makeCase(seed: 3, kind: .fullyConnected, depth: 2, widths: [2], loss: .exponential,
@@ -73,6 +85,11 @@ struct TensorTheoremTests {
     #expect((r.rate ?? 0) > 0.5, "fitted exponent \(String(describing: r.rate))")
     // At a finite α the limit is not the minimum-norm interpolant.
     #expect((r.distances.last ?? 0)! > 1e-4)
+    // The wrong claim (the minimum-ℓ1 interpolant) is refuted on the same flows.
+    c.claimsL1 = true
+    let wrong = Theorem5.runSweep(c).cases[0]
+    #expect(wrong.verdict == .refuted, "\(wrong.reason)")
+    #expect((wrong.claimedGap ?? 0) > 10 * (wrong.distances.last ?? 1)!)
   }
 }
 
