@@ -27,6 +27,11 @@ public struct TensorSweepConfiguration: Sendable {
   public var claim = Theorem3.Claim.theorem
   /// Theorem 1 with `--against-norm P` (P ∈ {1, 2}): the claim that β̂ → the ℓ_P max margin.
   public var claimedNorm: Double?
+  /// A given network (e.g. a user-supplied tensor, `--tensor FILE`) used for every case.
+  public var customNetwork: TensorNetwork?
+  /// Given data (`--data FILE`) used for every case; the cases then differ only in their
+  /// initialization.
+  public var customData: ClassificationData?
   public init() {}
 
   /// Architecture and depth of case i: architectures cycle fastest, then depths.
@@ -43,14 +48,24 @@ public struct TensorSweepConfiguration: Sendable {
   /// drawn i.i.d. N(0, σ²).
   public func makeCase(_ i: Int) -> TensorClassificationCase {
     let (kind, depth) = shape(ofCase: i)
-    return TensorSweepConfiguration.makeCase(seed: seed(ofCase: i), kind: kind, depth: depth, widths: widths,
-                                             loss: loss, initScale: initScale, horizon: horizon)
+    var c = TensorSweepConfiguration.makeCase(seed: seed(ofCase: i), kind: kind, depth: depth, widths: widths,
+                                              loss: loss, initScale: initScale, horizon: horizon,
+                                              dimension: customData?.dimension ?? customNetwork?.inputDimension)
+    if let data = customData { c.data = data }
+    if let network = customNetwork {
+      var rng = SeededGenerator(seed: seed(ofCase: i) ^ 0x7E45_0A)
+      c.network = network
+      c.initialLayers = network.layerSizes.map { rng.gaussianVector($0, standardDeviation: initScale) }
+    }
+    return c
   }
 
   public static func makeCase(seed: UInt64, kind: TensorArchitectureKind, depth: Int, widths: [Int]?,
-                              loss: ClassificationLoss, initScale: Double, horizon: Double) -> TensorClassificationCase {
+                              loss: ClassificationLoss, initScale: Double, horizon: Double,
+                              dimension: Int? = nil) -> TensorClassificationCase {
     var rng = SeededGenerator(seed: seed)
-    let n = rng.integer(in: 5...10), d = rng.integer(in: 3...6)
+    let n = rng.integer(in: 5...10), drawn = rng.integer(in: 3...6)
+    let d = dimension ?? drawn
     let data = Theorem2.separableData(n: n, d: d, sparsity: rng.integer(in: 1...d), margin: 0.1, using: &rng)
     let architecture: TensorNetwork.Architecture
     switch kind {

@@ -39,6 +39,26 @@ extension VerifierCommand {
     if let s = try args.double("init-scale", where: .positive) { config.initScale = s }
     if let g = try args.double("horizon", where: .between(10...1e8)) { config.horizon = g }
     config.cases = try args.int("cases", in: 1...1000) ?? 6
+    if let path = args.value("tensor") {
+      guard theorem == "1" else {
+        throw UsageError(message: "--tensor is an option of theorem 1", hint: "theorem 3 is about fully-connected networks")
+      }
+      let spec = try TensorSpec.load(path: path)
+      config.customNetwork = TensorNetwork(.tensor(dimensions: spec.dimensions, slices: spec.slices),
+                                           inputDimension: spec.inputDimension)
+      config.architectures = [.fullyConnected]  // the shape label is unused with a custom network
+      config.depths = [spec.dimensions.count]
+      if args.value("cases") == nil { config.cases = 1 }
+    }
+    if let path = args.value("data") {
+      let ds = try LabeledDataset.load(path: path, kind: .classification)
+      if let net = config.customNetwork, net.inputDimension != ds.dimension {
+        throw DataFileError(file: path, message: "the data have \(ds.dimension) features but the tensor has \(net.inputDimension) slices",
+                            hint: "give one slice 𝓜(e_k) per input coordinate")
+      }
+      config.customData = ClassificationData(inputs: ds.inputs, labels: ds.targets)
+      if args.value("cases") == nil { config.cases = 1 }
+    }
     return config
   }
 
@@ -95,7 +115,7 @@ extension VerifierCommand {
       ]).serialized(pretty: true))
     } else {
       var out = statement.rendered() + "\n" + IdentityReport.text(identities) + "\n"
-      out += "Sweep: \(sweep.cases.count) case(s), seed \(config.seed), \(config.architectures.map(\.rawValue).joined(separator: ", ")), depths \(config.depths.map(String.init).joined(separator: ", ")), loss \(config.loss.rawValue), init N(0, \(config.initScale)²), horizon log(1/Loss) = \(short(config.horizon))\n"
+      out += "Sweep: \(sweep.cases.count) case(s), seed \(config.seed), \(config.customNetwork != nil ? "user tensor" : config.architectures.map(\.rawValue).joined(separator: ", "))\(config.customData != nil ? ", user data" : ""), depths \(config.depths.map(String.init).joined(separator: ", ")), loss \(config.loss.rawValue), init N(0, \(config.initScale)²), horizon log(1/Loss) = \(short(config.horizon))\n"
       out += theorem == "1"
         ? "Thresholds: Lyu–Li ε and the singular-vector-tuple residual ≤ \(Theorem1.Thresholds().residualBound) and falling (or ≤ 1e-7); τ_act = 1e-3.\n\n"
         : "Thresholds: ‖β̂ − ŵ_SVM‖ ≤ \(Theorem3.Thresholds().angleBound) and falling (or ≤ 1e-7), max σ₂/σ₁ falling; a wrong claim is refuted when its KKT residual at ŵ_SVM is ≥ 1e-6.\n\n"

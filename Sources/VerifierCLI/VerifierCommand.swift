@@ -13,6 +13,7 @@ public enum VerifierCommand {
   static let specs: [OptionSpec] = [
     .value("theorem", "N", help: "the theorem to check: 1, 2, 3, 4, 5, woodworth2020, azulay2021, gunasekar2018 or soudry2018"),
     .value("network", "KIND", help: "theorem 2/4: diagonal | conv | odn (default: all three in a sweep, diagonal with --data); theorem 1: fc | conv (short filters) | diagonal; theorem 3: fc"),
+    .value("tensor", "FILE", help: "theorem 1: JSON {\"dimensions\": [k1, …, kL], \"slices\": [[…], …]}: a user-supplied data tensor, one slice 𝓜(e_k) per input coordinate"),
     .value("widths", "K1,K2,…", help: "theorems 1, 3, 5: FC hidden widths (L − 1 of them) or conv filter sizes (L of them); default: drawn per case"),
     .value("depth", "L", help: "network depth 1…12 (default: 1, 2, 3, 4 in a sweep, 2 with --data)"),
     .value("seed", "N", help: "seed of the sweep, 0 … 2⁵³−1; case 0 uses it directly, so a case's seed replays it (default 1)"),
@@ -81,14 +82,17 @@ public enum VerifierCommand {
         for k in ["scale", "shape", "against", "against-depth"] where args.value(k) != nil {
           throw UsageError(message: "--\(k) is an option of theorem 4", hint: "drop it, or run --theorem 4")
         }
+        for k in ["tensor", "widths"] where args.value(k) != nil {
+          throw UsageError(message: "--\(k) is an option of theorems 1, 3 and 5", hint: "drop it, or run --theorem 1")
+        }
         return try runTheorem2(args, output: output, errors: errors)
       case "4":
-        for k in ["against-norm", "loss", "horizon", "init", "init-scale"] where args.value(k) != nil {
+        for k in ["against-norm", "loss", "horizon", "init", "init-scale", "tensor", "widths"] where args.value(k) != nil {
           throw UsageError(message: "--\(k) is not an option of theorem 4", hint: "see `verify --help`")
         }
         return try runTheorem4(args, output: output)
       case "1", "3":
-        for k in ["scale", "shape", "against", "against-depth", "data", "init", "decomposition"] where args.value(k) != nil {
+        for k in ["scale", "shape", "against", "against-depth", "init", "decomposition"] where args.value(k) != nil {
           throw UsageError(message: "--\(k) is not an option of theorem \(theorem)", hint: "see `verify --help`")
         }
         return try runTensorTheorem(theorem, args, output: output)

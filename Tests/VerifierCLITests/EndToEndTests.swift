@@ -232,3 +232,51 @@ struct IdentityOutputTests {
     #expect(out.contains("diagonal L=8"))
   }
 }
+
+@Suite("verify --theorem 1, 3, 5, gunasekar2018, soudry2018")
+struct TensorCommandTests {
+  func run(_ args: [String]) -> (Int32, String, String) {
+    var out = "", err = ""
+    let code = VerifierCommand.run(args, output: { out += $0 + "\n" }, errors: { err += $0 + "\n" })
+    return (code, out, err)
+  }
+
+  @Test("a user-supplied tensor (the diagonal tensor written out) holds under Theorem 1")
+  func tensorFile() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("diag-\(UUID().uuidString).json").path
+    try #"{"dimensions": [3, 3], "slices": [[1,0,0,0,0,0,0,0,0], [0,0,0,0,1,0,0,0,0], [0,0,0,0,0,0,0,0,1]]}"#
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let (code, out, _) = run(["--theorem", "1", "--tensor", path])
+    #expect(code == 0 && out.contains("user tensor") && out.contains("HOLDS"), "\(out.suffix(400))")
+  }
+
+  @Test("usage errors: --widths of the wrong length, --tensor outside Theorem 1, unsupported --against-norm")
+  func usage() {
+    #expect(run(["--theorem", "3", "--depth", "3", "--widths", "4"]).0 == 64)
+    #expect(run(["--theorem", "3", "--tensor", "x.json"]).0 == 64)
+    #expect(run(["--theorem", "2", "--widths", "3"]).0 == 64)
+    #expect(run(["--theorem", "1", "--against-norm", "3"]).0 == 64)
+    #expect(run(["--theorem", "3", "--widths", "0"]).0 == 64)
+  }
+
+  @Test("--json of Theorem 3 carries certificate.direction, the unit SVM direction")
+  func json() throws {
+    let (code, out, _) = run(["--theorem", "3", "--cases", "1", "--depth", "2", "--json"])
+    #expect(code == 0)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+    let cases = try #require(object["cases"] as? [[String: Any]])
+    let certificate = try #require(cases[0]["certificate"] as? [String: Any])
+    let direction = try #require(certificate["direction"] as? [Double])
+    #expect(abs(direction.map { $0 * $0 }.reduce(0, +) - 1) < 1e-12)
+    #expect(object["identities"] is [[String: Any]])
+  }
+
+  @Test("gunasekar2018 --swapped refutes with replay commands; soudry2018 --against-norm 1 refutes")
+  func swapped() {
+    let (code, out, _) = run(["--theorem", "gunasekar2018", "--cases", "1", "--swapped"])
+    #expect(code == 1 && out.contains("replay: swift run verify --theorem gunasekar2018 --seed 1"), "\(out.suffix(300))")
+    let (soudry, text, _) = run(["--theorem", "soudry2018", "--cases", "1", "--against-norm", "1"])
+    #expect(soudry == 1 && text.contains("refuted"))
+  }
+}
