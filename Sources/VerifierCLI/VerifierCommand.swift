@@ -38,7 +38,10 @@ public enum VerifierCommand {
     .flag("latex", help: "print only the theorem's statement as LaTeX (amsmath, amssymb) and exit"),
     .flag("statement", help: "print only the theorem's statement as text and exit"),
     .flag("no-shrink", help: "do not shrink a refuted case"),
-    .flag("list", help: "list the theorems with their statements"),
+    .flag("list", help: "list the theorems with their statements and hypotheses"),
+    .value("baseline", "FILE", help: "with --all: compare the run with a committed baseline (verdicts equal, figures within 10×); exit 1 with a diff on a regression"),
+    .flag("update-baseline", help: "with --all --baseline FILE: rewrite the baseline instead of comparing"),
+    .flag("all", help: "run every theorem's default sweep; exit with the worst verdict (refuted 1, inconclusive 2, else 0)"),
     .flag("version", help: "print the version"),
     .flag("help", help: "print this help"),
   ]
@@ -54,15 +57,18 @@ public enum VerifierCommand {
       }
       if args.flag("version") { output("verify \(version)"); return 0 }
       if args.flag("list") {
-        output(Theorem1.statement.oneLine)
-        output(Theorem2.statement.oneLine)
-        output(Theorem3.statement.oneLine)
-        output(Theorem4.statement.oneLine)
-        output(Theorem5.statement.oneLine)
-        output(Gunasekar2018.statement.oneLine)
-        output(Soudry2018.statement.oneLine)
-        for t in NeighbourTheorem.allCases { output(t.statement.oneLine) }
+        for theorem in allTheorems {
+          guard let s = statement(of: theorem) else { continue }
+          output(s.oneLine)
+          output("    hypotheses: " + s.hypotheses.map(\.name).joined(separator: "; "))
+        }
         return 0
+      }
+      if args.flag("all") {
+        guard args.value("theorem") == nil else {
+          throw UsageError(message: "--all and --theorem exclude each other", hint: "drop one of them")
+        }
+        return try runAll(args, output: output, errors: errors)
       }
       guard let theorem = args.value("theorem") else {
         throw UsageError(message: "no theorem given", hint: "run `verify --theorem 2`, or `verify --list` to see the theorems")
