@@ -164,12 +164,12 @@ extension Theorem1 {
     return r
   }
 
-  public static func runSweep(_ configuration: TensorSweepConfiguration, thresholds: Thresholds = Thresholds())
-    -> TensorSweepResult
+  public static func runSweep(_ configuration: TensorSweepConfiguration, thresholds: Thresholds = Thresholds(),
+                              progress: (@Sendable (Int, Int) -> Void)? = nil) -> TensorSweepResult
   {
     let cases = (0..<configuration.cases).map(configuration.makeCase)
     let claimed = configuration.claimedNorm
-    let results = parallelMap(cases) { check($0, claimedNorm: claimed, thresholds: thresholds) }
+    let results = parallelMap(cases, progress: progress) { check($0, claimedNorm: claimed, thresholds: thresholds) }
     let (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: thresholds.decidedFraction)
     return TensorSweepResult(theorem: "1", verdict: verdict, reason: reason, cases: results)
   }
@@ -262,11 +262,11 @@ extension Theorem3 {
     }
   }
 
-  public static func runSweep(_ configuration: TensorSweepConfiguration, thresholds: Thresholds = Thresholds())
-    -> TensorSweepResult
+  public static func runSweep(_ configuration: TensorSweepConfiguration, thresholds: Thresholds = Thresholds(),
+                              progress: (@Sendable (Int, Int) -> Void)? = nil) -> TensorSweepResult
   {
     let cases = (0..<configuration.cases).map(configuration.makeCase)
-    let results = parallelMap(cases) { check($0, claim: configuration.claim, thresholds: thresholds) }
+    let results = parallelMap(cases, progress: progress) { check($0, claim: configuration.claim, thresholds: thresholds) }
     let (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: thresholds.decidedFraction)
     return TensorSweepResult(theorem: "3", verdict: verdict, reason: reason, cases: results)
   }

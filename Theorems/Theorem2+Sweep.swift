@@ -93,8 +93,8 @@ public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], progress: (@Send
                                            _ transform: @Sendable (T) -> R) -> [R] {
   let box = ResultBox<R>(count: items.count)
   DispatchQueue.concurrentPerform(iterations: items.count) { i in
-    box.set(i, transform(items[i]))
-    progress?(box.finished, items.count)
+    let done = box.set(i, transform(items[i]))
+    progress?(done, items.count)
   }
   return box.results
 }
@@ -105,8 +105,9 @@ final class ResultBox<R>: @unchecked Sendable {
   private let lock = NSLockLike()
   private(set) var finished = 0
   init(count: Int) { slots = Array(repeating: nil, count: count) }
-  func set(_ i: Int, _ r: R) {
-    lock.withLock { slots[i] = r; finished += 1 }
+  /// Stores result i and returns how many are stored.
+  func set(_ i: Int, _ r: R) -> Int {
+    lock.withLock { slots[i] = r; finished += 1; return finished }
   }
   var results: [R] { lock.withLock { slots.map { $0! } } }
 }

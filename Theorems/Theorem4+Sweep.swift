@@ -56,12 +56,13 @@ extension Theorem4 {
   }
 
   /// Runs a sweep on all cores (results in case order).
-  public static func runSweep(_ c: Theorem4SweepConfiguration, thresholds: Thresholds = Thresholds()) -> Theorem4SweepResult {
+  public static func runSweep(_ c: Theorem4SweepConfiguration, thresholds: Thresholds = Thresholds(),
+                              progress: (@Sendable (Int, Int) -> Void)? = nil) -> Theorem4SweepResult {
     let cases = (0..<c.cases).map { i -> Theorem4Case in
       let (kind, depth) = c.shape(ofCase: i)
       return generateCase(seed: c.seed(ofCase: i), kind: kind, depth: depth, configuration: c)
     }
-    return assemble(parallelMap(cases) { check($0, thresholds: thresholds) }, thresholds: thresholds)
+    return assemble(parallelMap(cases, progress: progress) { check($0, thresholds: thresholds) }, thresholds: thresholds)
   }
 
   public static func assemble(_ results: [Theorem4Result], thresholds: Thresholds) -> Theorem4SweepResult {

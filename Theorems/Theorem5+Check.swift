@@ -158,11 +158,12 @@ extension Theorem5 {
     return r
   }
 
-  public static func runSweep(_ configuration: Theorem5SweepConfiguration, thresholds: Thresholds = Thresholds())
+  public static func runSweep(_ configuration: Theorem5SweepConfiguration, thresholds: Thresholds = Thresholds(),
+                              progress: (@Sendable (Int, Int) -> Void)? = nil)
     -> (verdict: Verdict, reason: String, cases: [Theorem5Result])
   {
     let cases = (0..<configuration.cases).map(configuration.makeCase)
-    let results = parallelMap(cases) { check($0, thresholds: thresholds) }
+    let results = parallelMap(cases, progress: progress) { check($0, thresholds: thresholds) }
     let (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: thresholds.decidedFraction)
     return (verdict, reason, results)
   }

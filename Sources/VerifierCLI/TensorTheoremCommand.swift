@@ -100,7 +100,8 @@ extension VerifierCommand {
       }
       config.claimedNorm = p
     }
-    var sweep = theorem == "1" ? Theorem1.runSweep(config) : Theorem3.runSweep(config)
+    let progress = Progress.reporter("Theorem \(theorem)")
+    var sweep = theorem == "1" ? Theorem1.runSweep(config, progress: progress) : Theorem3.runSweep(config, progress: progress)
     let identities = TensorTheoremIdentities.results(theorem)
     (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, identities)
     if args.flag("json") {
@@ -181,7 +182,7 @@ extension VerifierCommand {
     }
     config.cases = try args.int("cases", in: 1...1000) ?? 4
     if let against = try args.choice("against", from: ["l1"]) { config.claimsL1 = against == "l1" }
-    let sweep = Theorem5.runSweep(config)
+    let sweep = Theorem5.runSweep(config, progress: Progress.reporter("Theorem 5"))
     let identities = TensorTheoremIdentities.results("5")
     let (verdict, reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, identities)
     if args.flag("json") {

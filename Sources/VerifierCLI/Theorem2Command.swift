@@ -43,7 +43,8 @@ extension VerifierCommand {
       sweep = Theorem2.assemble(cases: custom, results: results, thresholds: thresholds,
                                 shrinking: !args.flag("no-shrink"), initScale: config.initScale)
     } else {
-      sweep = Theorem2.runSweep(config, thresholds: thresholds, shrinking: !args.flag("no-shrink"))
+      sweep = Theorem2.runSweep(config, thresholds: thresholds, shrinking: !args.flag("no-shrink"),
+                                progress: Progress.reporter("Theorem 2"))
     }
     (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, Theorem2.identityResults)
     if args.flag("json") {

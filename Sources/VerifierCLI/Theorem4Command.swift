@@ -62,7 +62,7 @@ extension VerifierCommand {
       sweep = Theorem4.assemble(cases.map { Theorem4.check($0, thresholds: thresholds) }, thresholds: thresholds)
     } else {
       config.cases = try args.int("cases", in: 1...10_000) ?? 12
-      sweep = Theorem4.runSweep(config, thresholds: thresholds)
+      sweep = Theorem4.runSweep(config, thresholds: thresholds, progress: Progress.reporter("Theorem 4"))
     }
     (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, Theorem4.identityResults)
     if args.flag("json") {
