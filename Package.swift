@@ -40,6 +40,9 @@ let numericalCore: [Target] = [
   .target(
     name: "Symbolic",
     dependencies: ["LinearAlgebra"]),
+  .target(
+    name: "Plotting",
+    dependencies: ["LinearAlgebra"]),
 ]
 
 // MARK: - Theorems (one checkable predicate per theorem)
@@ -57,7 +60,7 @@ let theorems: [Target] = [
 let commandLine: [Target] = [
   .target(
     name: "VerifierCLI",
-    dependencies: ["Theorems", "DataIO", "PropertyChecking", "GradientFlow", "LinearAlgebra"]),
+    dependencies: ["Theorems", "DataIO", "PropertyChecking", "GradientFlow", "LinearAlgebra", "Plotting", "Symbolic"]),
   .executableTarget(
     name: "verify",
     dependencies: ["VerifierCLI"]),
@@ -78,6 +81,7 @@ let tests: [Target] = [
   .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", "PropertyChecking", "LinearAlgebra"]),
   .testTarget(name: "RegularizersTests", dependencies: ["Regularizers", "LinearAlgebra"]),
   .testTarget(name: "VerifierCLITests", dependencies: ["VerifierCLI", "Theorems"]),
+  .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
 ]
 
 let package = Package(

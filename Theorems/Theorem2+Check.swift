@@ -93,7 +93,7 @@ extension Theorem2 {
         logInverseLoss: cp.logInverseLoss, kktResidual: kkt?.total ?? .infinity, distanceToCertificate: dist,
         parameterResidual: lyuLiResidual(flow: flow, state: cp.state), conservationDrift: cp.conservationDrift,
         acceptedSteps: cp.statistics.acceptedSteps, rejectedSteps: cp.statistics.rejectedSteps,
-        evaluations: cp.statistics.evaluations))
+        evaluations: cp.statistics.evaluations, transformedDirection: cp.transformed.normalized))
     }
     if let cert = search.certificate {
       result.certificate = CertificateReport(

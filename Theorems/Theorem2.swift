@@ -141,6 +141,8 @@ public struct CheckpointReport: Sendable {
   public var acceptedSteps: Int
   public var rejectedSteps: Int
   public var evaluations: Int
+  /// The unit transformed direction ρ̂ at this checkpoint (real vectorization), for plots.
+  public var transformedDirection: [Double] = []
 }
 
 /// The certificate as reported.

@@ -86,7 +86,8 @@ extension VerifierCommand {
     return out
   }
 
-  static func runTensorTheorem(_ theorem: String, _ args: ParsedArguments, output: (String) -> Void) throws -> Int32 {
+  static func runTensorTheorem(_ theorem: String, _ args: ParsedArguments, output: (String) -> Void,
+                               errors: (String) -> Void) throws -> Int32 {
     let statement = theorem == "1" ? Theorem1.statement : Theorem3.statement
     DispatchQueue.global().async { _ = TensorTheoremIdentities.results(theorem) }
     var config = try tensorSweep(args, theorem: theorem)
@@ -138,6 +139,11 @@ extension VerifierCommand {
       out += "\nVerdict: \(sweep.verdict.rawValue.uppercased()) — \(sweep.reason)\n"
       output(out)
     }
+    if let dir = args.value("plot") {
+      let names = try PlotOutput.write(PlotOutput.tensor(theorem, sweep), to: dir)
+      let note = "plots written to \(dir): " + names.joined(separator: ", ")
+      if args.flag("json") { errors(note) } else { output(note) }
+    }
     return sweep.verdict.exitCode
   }
 
@@ -170,7 +176,7 @@ extension VerifierCommand {
     ])
   }
 
-  static func runTheorem5(_ args: ParsedArguments, output: (String) -> Void) throws -> Int32 {
+  static func runTheorem5(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
     DispatchQueue.global().async { _ = TensorTheoremIdentities.results("5") }
     var config = Theorem5SweepConfiguration()
     config.seed = try parsedSeed(args) ?? 1
@@ -214,6 +220,11 @@ extension VerifierCommand {
       out += "\nVerdict: \(verdict.rawValue.uppercased()) — \(reason)\n"
       output(out)
     }
+    if let dir = args.value("plot") {
+      let names = try PlotOutput.write(PlotOutput.theorem5(sweep.cases), to: dir)
+      let note = "plots written to \(dir): " + names.joined(separator: ", ")
+      if args.flag("json") { errors(note) } else { output(note) }
+    }
     return verdict.exitCode
   }
 }
@@ -232,7 +243,7 @@ enum TensorTheoremIdentities {
 
 extension VerifierCommand {
   /// `verify --theorem gunasekar2018 [--depth L] [--cases K] [--seed N] [--swapped]`.
-  static func runGunasekar(_ args: ParsedArguments, output: (String) -> Void) throws -> Int32 {
+  static func runGunasekar(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
     let seed = try parsedSeed(args) ?? 1
     let depths = try args.int("depth", in: 2...4).map { [$0] } ?? [2]
     let cases = try args.int("cases", in: 1...100) ?? 3
@@ -281,6 +292,11 @@ extension VerifierCommand {
       }
       out += "\nVerdict: \(verdict.rawValue.uppercased()) — \(reason)\n"
       output(out)
+    }
+    if let dir = args.value("plot") {
+      let names = try PlotOutput.write(PlotOutput.gunasekar(results), to: dir)
+      let note = "plots written to \(dir): " + names.joined(separator: ", ")
+      if args.flag("json") { errors(note) } else { output(note) }
     }
     return verdict.exitCode
   }

@@ -52,6 +52,11 @@ extension VerifierCommand {
     } else {
       output(Theorem2Report.text(sweep, configuration: config, thresholds: thresholds, customData: custom != nil))
     }
+    if let dir = args.value("plot") {
+      let names = try PlotOutput.write(PlotOutput.theorem2(sweep), to: dir)
+      let note = "plots written to \(dir): " + names.joined(separator: ", ")
+      if args.flag("json") { errors(note) } else { output(note) }
+    }
     return sweep.verdict.exitCode
   }
 

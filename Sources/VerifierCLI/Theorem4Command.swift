@@ -6,7 +6,7 @@ import Theorems
 import PropertyChecking
 
 extension VerifierCommand {
-  static func runTheorem4(_ args: ParsedArguments, output: (String) -> Void) throws -> Int32 {
+  static func runTheorem4(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
     var config = Theorem4SweepConfiguration()
     if let seedText = args.value("seed") {
       guard let s = UInt64(seedText), s < (1 << 53) else {
@@ -37,7 +37,8 @@ extension VerifierCommand {
         throw UsageError(message: "--alpha-sweep chooses its own scales and data",
                          hint: "drop --data, --scale, --against and --against-depth")
       }
-      return runAlphaSweep(config, cases: try args.int("cases", in: 1...100) ?? 4, json: args.flag("json"), output: output)
+      return try runAlphaSweep(config, cases: try args.int("cases", in: 1...100) ?? 4, json: args.flag("json"),
+                               plot: args.value("plot"), output: output, errors: errors)
     }
     DispatchQueue.global().async { _ = Theorem4.identityResults }
     var sweep: Theorem4SweepResult
@@ -88,7 +89,8 @@ extension VerifierCommand {
 extension VerifierCommand {
   /// The α-limit trends on generated cases: α ∈ {10^−0.5, 10^−1, 10^−1.5, 10^−2} for the
   /// weighted-ℓ1 side and {10^0.5, 10, 10^1.5} for the weighted-ℓ2 side.
-  static func runAlphaSweep(_ c: Theorem4SweepConfiguration, cases: Int, json: Bool, output: (String) -> Void) -> Int32 {
+  static func runAlphaSweep(_ c: Theorem4SweepConfiguration, cases: Int, json: Bool, plot: String?,
+                            output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
     let small = [-0.5, -1, -1.5, -2].map { Elementary.pow(10, $0) }
     let large = [0.5, 1, 1.5].map { Elementary.pow(10, $0) }
     var rows: [(Theorem4Case, AlphaTrendResult)] = []
@@ -127,6 +129,12 @@ extension VerifierCommand {
       }
       out += "\nVerdict: \(verdict.rawValue.uppercased()) — \(reason)\n"
       output(out)
+    }
+    if let dir = plot {
+      let series = rows.map { tc, r in (seed: tc.seed, points: r.points.map { (alpha: $0.alpha, l1: $0.distanceToL1, l2: $0.distanceToL2) }) }
+      let names = try PlotOutput.write(PlotOutput.theorem4AlphaSweep(series), to: dir)
+      let note = "plots written to \(dir): " + names.joined(separator: ", ")
+      if json { errors(note) } else { output(note) }
     }
     return verdict.exitCode
   }

@@ -35,6 +35,7 @@ public enum VerifierCommand {
     .flag("general-init", help: "theorem 4: every layer i.i.d. N(0, α²); check the exact predictor of spec §2.7"),
     .flag("alpha-sweep", help: "theorem 4: the α → 0 (weighted ℓ1) and α → ∞ (weighted ℓ2) limits as trends over α"),
     .flag("json", help: "print one JSON object instead of the report"),
+    .value("plot", "DIR", help: "also write SVG plots of the run into DIR (theorems 1, 2, 3, 5, gunasekar2018; theorem 4 with --alpha-sweep)"),
     .flag("latex", help: "print only the theorem's statement as LaTeX (amsmath, amssymb) and exit"),
     .flag("statement", help: "print only the theorem's statement as text and exit"),
     .flag("no-shrink", help: "do not shrink a refuted case"),
@@ -96,20 +97,20 @@ public enum VerifierCommand {
         for k in ["against-norm", "loss", "horizon", "init", "init-scale", "tensor", "widths"] where args.value(k) != nil {
           throw UsageError(message: "--\(k) is not an option of theorem 4", hint: "see `verify --help`")
         }
-        return try runTheorem4(args, output: output)
+        return try runTheorem4(args, output: output, errors: errors)
       case "1", "3":
         for k in ["scale", "shape", "against", "against-depth", "init", "decomposition"] where args.value(k) != nil {
           throw UsageError(message: "--\(k) is not an option of theorem \(theorem)", hint: "see `verify --help`")
         }
-        return try runTensorTheorem(theorem, args, output: output)
+        return try runTensorTheorem(theorem, args, output: output, errors: errors)
       case "5":
         for k in ["scale", "shape", "against-depth", "data", "init", "decomposition", "against-norm", "loss", "horizon", "network"]
         where args.value(k) != nil {
           throw UsageError(message: "--\(k) is not an option of theorem 5", hint: "theorem 5 takes --depth, --widths, --cases, --seed, --against l1, --json")
         }
-        return try runTheorem5(args, output: output)
+        return try runTheorem5(args, output: output, errors: errors)
       case "gunasekar2018":
-        return try runGunasekar(args, output: output)
+        return try runGunasekar(args, output: output, errors: errors)
       case "soudry2018":
         return try runSoudry(args, output: output)
       case let name where NeighbourTheorem(rawValue: name) != nil:

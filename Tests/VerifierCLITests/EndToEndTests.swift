@@ -47,6 +47,9 @@ struct EndToEndTests {
 }
 
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// Runs with user files: data, initialization, decomposition.
 @Suite("verify with files")
@@ -278,5 +281,27 @@ struct TensorCommandTests {
     #expect(code == 1 && out.contains("replay: swift run verify --theorem gunasekar2018 --seed 1"), "\(out.suffix(300))")
     let (soudry, text, _) = run(["--theorem", "soudry2018", "--cases", "1", "--against-norm", "1"])
     #expect(soudry == 1 && text.contains("refuted"))
+  }
+}
+
+@Suite("verify --plot")
+struct PlotOutputTests {
+  @Test("the SVG files are well-formed and carry one point per checkpoint of every case")
+  func plots() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plots-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var out = ""
+    let code = VerifierCommand.run(["--theorem", "3", "--cases", "2", "--depth", "2", "--plot", dir],
+                                   output: { out += $0 + "\n" }, errors: { _ in })
+    #expect(code == 0 && out.contains("plots written to"))
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".svg") }
+    #expect(files.count == 4, "\(files)")
+    let svg = try String(contentsOfFile: (dir as NSString).appendingPathComponent("theorem3-svm-distance.svg"), encoding: .utf8)
+    let parser = XMLParser(data: Data(svg.utf8))
+    #expect(parser.parse(), "not well-formed: \(String(describing: parser.parserError))")
+    // Two cases, each with the half-decade checkpoints 10 … 10⁴ (7 points).
+    let series = svg.components(separatedBy: "data-points=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+    #expect(series.count == 2)
+    for s in series { #expect(s.split(separator: " ").count == 7, "\(s)") }
   }
 }
