@@ -305,3 +305,23 @@ struct PlotOutputTests {
     for s in series { #expect(s.split(separator: " ").count == 7, "\(s)") }
   }
 }
+
+@Suite("Determinism of the JSON reports")
+struct DeterminismTests {
+  /// The same seed gives the same bytes: cases run on both cores, results are collected in
+  /// case order, and the JSON carries no timings.
+  @Test("two runs give byte-identical JSON", arguments: [
+    ["--theorem", "2", "--cases", "3", "--horizon", "1000", "--json"],
+    ["--theorem", "3", "--cases", "3", "--json"],
+    ["--theorem", "soudry2018", "--cases", "2", "--json"],
+  ])
+  func identical(args: [String]) {
+    func once() -> String {
+      var out = ""
+      _ = VerifierCommand.run(args, output: { out += $0 }, errors: { _ in })
+      return out
+    }
+    let a = once(), b = once()
+    #expect(!a.isEmpty && a == b, "\(args.joined(separator: " ")) differs between runs")
+  }
+}
