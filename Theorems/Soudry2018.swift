@@ -75,7 +75,7 @@ public enum Soudry2018 {
                                         detail: "LP margin t* = \(short(sep.margin))"))
     guard sep.isSeparable else {
       r.verdict = .hypothesisNotMet
-      r.reason = "the data are not linearly separable (LP margin \(short(sep.margin)))"
+      r.reason = "the data are not linearly separable at double precision (LP margin t* = \(short(sep.margin)) ≤ its resolution \(short(sep.tolerance)); a margin below that would need log(1/Loss) beyond 1e12 to show)"
       return r
     }
     let svm = hardMarginSVM(z)

@@ -110,7 +110,7 @@ enum TensorClassificationEvidence {
         : "LP margin t* = \(short(sep.margin)) ≤ 0: no separator exists (Gordan witness ‖Zᵀλ‖₁ = \(short(sep.witnessNorm1)))"))
     guard sep.isSeparable else {
       result.verdict = .hypothesisNotMet
-      result.reason = "the data are not linearly separable (LP margin \(short(sep.margin))), so Loss cannot fall below ℓ(0)"
+      result.reason = "the data are not linearly separable at double precision (LP margin t* = \(short(sep.margin)) ≤ its resolution \(short(sep.tolerance)); a margin below that would need log(1/Loss) beyond 1e12 to show), so Loss cannot fall below ℓ(0)"
       return (result, nil)
     }
     let svm = hardMarginSVM(z)

@@ -50,7 +50,7 @@ extension Theorem2 {
       name: hyp[2].name, statement: hyp[2].statement, met: lock.met, detail: lock.detail))
     if !sep.isSeparable {
       result.verdict = .hypothesisNotMet
-      result.reason = "the data are not linearly separable (LP margin \(short(sep.margin))), so Loss cannot fall below ℓ(0)"
+      result.reason = "the data are not linearly separable at double precision (LP margin t* = \(short(sep.margin)) ≤ its resolution \(short(sep.tolerance)); a margin below that would need log(1/Loss) beyond 1e12 to show), so Loss cannot fall below ℓ(0)"
       return result
     }
 
