@@ -77,13 +77,11 @@ extension NeighbourTheorem {
     let constraint = Expr.sum(over: "j", x * .symbol(mode))
     let multiplierTerm = Expr.sum(over: "i", mu * (constraint - .variable("y", "i")))
     let unfolded = unfold.map { term.replacingOpaque($0.0, with: $0.1) } ?? term
-    let simplify = { (e: Expr) in (try? e.simplified()) ?? e }
     return OptimizationProblem(
       variable: .variable(variable), objective: .sum(over: "j", term),
       constraints: [Formula(constraint, .equals, .variable("y", "i"), "for all i")],
       definitions: definitions,
-      stationarity: [Formula(simplify(unfolded.derivative(withRespectTo: mode)), .equals,
-                             simplify(multiplierTerm.derivative(withRespectTo: mode)), "for all j")])
+      stationarity: [.stationarity(objective: unfolded, multiplierTerm: multiplierTerm, withRespectTo: mode, "for all j")])
   }
 }
 

@@ -280,3 +280,12 @@ public enum LaTeXProse {
     })
   }
 }
+
+extension Formula {
+  /// The KKT stationarity condition ∂objective/∂x = ∂(multiplier term)/∂x, both sides derived
+  /// by differentiation and simplified (the Lagrangian is objective − multiplier term).
+  static func stationarity(objective: Expr, multiplierTerm: Expr, withRespectTo x: Symbol, _ condition: String) -> Formula {
+    Formula(objective.derivative(withRespectTo: x).simplifiedOrUnchanged, .equals,
+            multiplierTerm.derivative(withRespectTo: x).simplifiedOrUnchanged, condition)
+  }
+}

@@ -36,7 +36,6 @@ public enum Theorem1 {
     let margin = y * .sum(over: "k", v * g)
     let multiplierTerm = Expr.sum(over: "i", lambda * (margin - 1))
     let coordinate = Symbol("v", "l", "k")
-    let simplify = { (e: Expr) in (try? e.simplified()) ?? e }
     return OptimizationProblem(
       variable: .variable("Θ"),
       objective: objective,
@@ -46,8 +45,8 @@ public enum Theorem1 {
                 "·(v₁, …, I, …, v_L), coordinate k: the contraction of every layer but l (independent of v_l)"),
       ],
       stationarity: [
-        Formula(simplify(objective.derivative(withRespectTo: coordinate)), .equals,
-                simplify(multiplierTerm.derivative(withRespectTo: coordinate)), "for every layer l and coordinate k"),
+        .stationarity(objective: objective, multiplierTerm: multiplierTerm, withRespectTo: coordinate,
+                      "for every layer l and coordinate k"),
         Formula(lambda, .atLeast, 0, "for all i, and λᵢ = 0 unless yᵢ f(xᵢ) = 1"),
       ])
   }()

@@ -45,7 +45,6 @@ public enum Theorem2 {
     let multiplierTerm = Expr.sum(over: "i", lambda * (margin - 1))
     let complexMultiplierTerm = Expr.sum(over: "i", lambda * (complexMargin - 1))
     let mode = MaxMarginObjective.mode
-    let simplify = { (e: Expr) in (try? e.simplified()) ?? e }
     return OptimizationProblem(
       variable: .variable("ρ"),
       objective: objective,
@@ -55,10 +54,10 @@ public enum Theorem2 {
         Formula(x, .definedAs, .sum(over: "k", .variable("S", "j", "k") * .variable("x", "i", "k"))),
       ],
       stationarity: [
-        Formula(simplify(objective.derivative(withRespectTo: mode)), .equals,
-                simplify(multiplierTerm.derivative(withRespectTo: mode)), "for real modes with ρⱼ ≠ 0"),
-        Formula(simplify(2 * objective.wirtingerDerivative(withRespectTo: mode, conjugate: true)), .equals,
-                simplify(2 * complexMultiplierTerm.wirtingerDerivative(withRespectTo: mode, conjugate: true)),
+        .stationarity(objective: objective, multiplierTerm: multiplierTerm, withRespectTo: mode,
+                      "for real modes with ρⱼ ≠ 0"),
+        Formula((2 * objective.wirtingerDerivative(withRespectTo: mode, conjugate: true)).simplifiedOrUnchanged, .equals,
+                (2 * complexMultiplierTerm.wirtingerDerivative(withRespectTo: mode, conjugate: true)).simplifiedOrUnchanged,
                 "for complex modes with ρⱼ ≠ 0 (Wirtinger)"),
         Formula(.variable("λ", "i"), .atLeast, 0, "for all i, and λᵢ = 0 unless yᵢ Σⱼ x̃ᵢⱼρⱼ = 1"),
       ])

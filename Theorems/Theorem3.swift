@@ -30,13 +30,11 @@ public enum Theorem3 {
     let margin = y * .sum(over: "j", x * b)
     let multiplierTerm = Expr.sum(over: "i", lambda * (margin - 1))
     let coordinate = Symbol(name, "j")
-    let simplify = { (e: Expr) in (try? e.simplified()) ?? e }
     return OptimizationProblem(
       variable: .variable(name), objective: objective,
       constraints: [Formula(margin, .atLeast, 1, "for all i")],
       stationarity: [
-        Formula(simplify(objective.derivative(withRespectTo: coordinate)), .equals,
-                simplify(multiplierTerm.derivative(withRespectTo: coordinate)), "for all j"),
+        .stationarity(objective: objective, multiplierTerm: multiplierTerm, withRespectTo: coordinate, "for all j"),
         Formula(lambda, .atLeast, 0, "for all i, and λᵢ = 0 unless yᵢ Σⱼ xᵢⱼβⱼ = 1"),
       ])
   }

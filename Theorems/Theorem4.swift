@@ -56,8 +56,7 @@ extension Theorem4 {
   /// ∂Q/∂ρⱼ, derived by unfolding q_L into its integral definition and differentiating
   /// (fundamental theorem of calculus and the chain rule): α^{2−L} ηⱼ^{2−L} h_L⁻¹(ρⱼ/(α^Lηⱼ^L)).
   public static let regularizerGradient: Expr = {
-    let d = regularizerTerm.replacingOpaque("q_L", with: qDefinition).derivative(withRespectTo: mode)
-    return (try? d.simplified()) ?? d
+    regularizerTerm.replacingOpaque("q_L", with: qDefinition).derivative(withRespectTo: mode).simplifiedOrUnchanged
   }()
 
   /// `regularizerGradient` compiled over (ρⱼ, α, ηⱼ), with h_L⁻¹ evaluated by the library's
@@ -94,7 +93,7 @@ extension Theorem4 {
         Formula(b, .definedAs, .sum(over: "k", .variable("X", "i", "k") * .variable("S", "j", "k"))),
       ],
       stationarity: [
-        Formula(regularizerGradient, .equals, (try? d.simplified()) ?? d, "for all j"),
+        Formula(regularizerGradient, .equals, d.simplifiedOrUnchanged, "for all j"),
       ])
   }()
 

@@ -28,13 +28,11 @@ public enum Theorem5 {
     let constraint = Expr.sum(over: "j", x * b)
     let multiplierTerm = Expr.sum(over: "i", mu * (constraint - .variable("y", "i")))
     let coordinate = Symbol("β", "j")
-    let simplify = { (e: Expr) in (try? e.simplified()) ?? e }
     return OptimizationProblem(
       variable: .variable("β"), objective: objective,
       constraints: [Formula(constraint, .equals, .variable("y", "i"), "for all i")],
       stationarity: [
-        Formula(simplify(objective.derivative(withRespectTo: coordinate)), .equals,
-                simplify(multiplierTerm.derivative(withRespectTo: coordinate)), "for all j"),
+        .stationarity(objective: objective, multiplierTerm: multiplierTerm, withRespectTo: coordinate, "for all j"),
       ])
   }()
 }

@@ -29,16 +29,12 @@ public enum MaxMarginObjective {
   public static let term: Expr = Expr.abs(.symbol(mode)).toThe(.symbol(exponent)) / .symbol(exponent)
 
   /// ∂term/∂ρⱼ, derived and simplified.
-  public static let realGradient: Expr = derived(term.derivative(withRespectTo: mode))
+  public static let realGradient: Expr = term.derivative(withRespectTo: mode).simplifiedOrUnchanged
 
   /// 2·∂term/∂ρ̄ⱼ (the real gradient of a complex mode read as a complex number), derived
   /// and simplified.
   public static let complexGradient: Expr =
-    derived(2 * term.wirtingerDerivative(withRespectTo: mode, conjugate: true))
-
-  /// The simplified form, or the raw derivative if simplification overflows (it cannot for
-  /// these small constants; the raw tree evaluates to the same numbers).
-  private static func derived(_ e: Expr) -> Expr { (try? e.simplified()) ?? e }
+    (2 * term.wirtingerDerivative(withRespectTo: mode, conjugate: true)).simplifiedOrUnchanged
 
   /// The real gradient compiled over (ρⱼ, p).
   static let compiledRealGradient: CompiledExpression = {

@@ -646,3 +646,10 @@ enum Simplifier {
     return try sum(terms)
   }
 }
+
+extension Expr {
+  /// The canonical form, or the expression unchanged when exact rational arithmetic would
+  /// overflow (the two are equal as functions, so callers that only display or evaluate the
+  /// result lose nothing but tidiness).
+  public var simplifiedOrUnchanged: Expr { (try? simplified()) ?? self }
+}
