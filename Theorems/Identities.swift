@@ -1,3 +1,4 @@
+import GradientFlow
 import Certification
 import Symbolic
 
@@ -7,14 +8,15 @@ import Symbolic
 ///
 /// The results are computed once per process (`static let`), so a sweep pays for them once.
 extension Theorem2 {
-  /// Spec §2.1 and §5: the conservation laws behind Theorem 2's proof (equal layer norms of
-  /// every multilinear network; per-mode balancedness of diagonal and real ODECO networks,
-  /// which makes |aₗⱼ| equal across layers in the limit, spec §2.3; and, for
-  /// fully-connected networks, WₗᵀWₗ − Wₗ₊₁Wₗ₊₁ᵀ), and the derived stationarity condition
-  /// against the spec's form.
-  public static func identities() -> [Identity] {
-    ConservationLaws.multilinear() + ConservationLaws.diagonal() + ConservationLaws.odeco()
-      + ConservationLaws.fullyConnected() + stationarityIdentities()
+  /// Spec §2.1 and §5: the conservation laws behind Theorem 2's proof for the networks of
+  /// a run (equal layer norms of every multilinear network; per-mode balancedness of
+  /// diagonal and of real ODECO networks, which makes |aₗⱼ| equal across layers in the
+  /// limit, spec §2.3), and the derived stationarity condition against the spec's form.
+  /// Convolutional networks are complex ODECO networks: only the multilinear law is stated
+  /// for them. (Fully-connected networks' WₗᵀWₗ − Wₗ₊₁Wₗ₊₁ᵀ are Theorems 1 and 3's.)
+  public static func identities(networks: Set<NetworkKind> = Set(NetworkKind.allCases)) -> [Identity] {
+    ConservationLaws.multilinear() + (networks.contains(.diagonal) ? ConservationLaws.diagonal() : [])
+      + (networks.contains(.orthogonallyDecomposable) ? ConservationLaws.odeco() : []) + stationarityIdentities()
   }
 
   /// The derived gradients of (1/p)|ρⱼ|^p (`MaxMarginObjective`) equal the forms the spec
@@ -35,8 +37,19 @@ extension Theorem2 {
     ]
   }
 
-  /// `identities()` checked, once per process.
-  public static let identityResults: [IdentityResult] = identities().map { $0.check() }
+  /// `identities(networks:)` checked; each group is checked once per process.
+  public static func identityResults(networks: Set<NetworkKind> = Set(NetworkKind.allCases)) -> [IdentityResult] {
+    IdentityGroups.multilinear + (networks.contains(.diagonal) ? IdentityGroups.diagonal : [])
+      + (networks.contains(.orthogonallyDecomposable) ? IdentityGroups.odeco : []) + IdentityGroups.stationarity
+  }
+
+  /// Each group of `identities(networks:)`, checked on first use (thread-safe `static let`).
+  enum IdentityGroups {
+    static let multilinear = ConservationLaws.multilinear().map { $0.check() }
+    static let diagonal = ConservationLaws.diagonal().map { $0.check() }
+    static let odeco = parallelMap(ConservationLaws.odeco()) { $0.check() }
+    static let stationarity = Theorem2.stationarityIdentities().map { $0.check() }
+  }
 }
 
 extension Theorem4 {

@@ -36,6 +36,36 @@ public indirect enum Expr: Hashable, Sendable {
   case indexedSum(IndexedSum)
 }
 
+extension Expr {
+  /// Hashes the tree to a bounded depth (`==` stays the synthesized structural equality,
+  /// and equal trees hash equally because the walk is deterministic). The synthesized hash
+  /// visits every node, so the simplifier's dictionaries keyed by sub-expressions cost
+  /// O(size) per lookup at every level, O(size²) over a tree; bounded, a lookup costs
+  /// O(breadth³) and the rare collisions are resolved by `==`.
+  public func hash(into hasher: inout Hasher) { hashBounded(into: &hasher, depth: 3) }
+
+  private func hashBounded(into h: inout Hasher, depth: Int) {
+    func children(_ xs: [Expr]) {
+      h.combine(xs.count)
+      guard depth > 0 else { return }
+      for x in xs { x.hashBounded(into: &h, depth: depth - 1) }
+    }
+    switch self {
+    case .number(let r): h.combine(0); h.combine(r)
+    case .constant(let c): h.combine(1); h.combine(c)
+    case .symbol(let s): h.combine(2); h.combine(s)
+    case .sum(let xs): h.combine(3); children(xs)
+    case .product(let xs): h.combine(4); children(xs)
+    case .power(let b, let e): h.combine(5); children([b, e])
+    case .function(let f, let x): h.combine(6); h.combine(f); children([x])
+    case .opaque(let g, let x): h.combine(7); h.combine(g); children([x])
+    case .inverse(let f, let x): h.combine(8); h.combine(f); children([x])
+    case .integral(let i): h.combine(9); h.combine(i.variable); children([i.integrand, i.lower, i.upper])
+    case .indexedSum(let s): h.combine(10); h.combine(s.index); children([s.body])
+    }
+  }
+}
+
 /// Named mathematical constants.
 public enum MathConstant: String, Hashable, Sendable, CaseIterable {
   case pi = "π"

@@ -36,7 +36,8 @@ extension VerifierCommand {
     }
     let thresholds = Theorem2.Thresholds()
     // The identities are derived and checked on another thread while the flows run.
-    DispatchQueue.global().async { _ = Theorem2.identityResults }
+    let networks = Set(config.networks)
+    DispatchQueue.global().async { _ = Theorem2.identityResults(networks: networks) }
     var sweep: SweepResult
     if let custom {
       let results = Theorem2.checkAll(custom, thresholds: thresholds)
@@ -46,7 +47,7 @@ extension VerifierCommand {
       sweep = Theorem2.runSweep(config, thresholds: thresholds, shrinking: !args.flag("no-shrink"),
                                 progress: Progress.reporter("Theorem 2"))
     }
-    (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, Theorem2.identityResults)
+    (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, Theorem2.identityResults(networks: networks))
     if args.flag("json") {
       output(Theorem2Report.json(sweep, configuration: config, thresholds: thresholds).serialized(pretty: true))
     } else {

@@ -8,7 +8,7 @@ import Theorems
 enum Theorem2Report {
   static func text(_ sweep: SweepResult, configuration c: Theorem2SweepConfiguration,
                    thresholds t: Theorem2.Thresholds, customData: Bool) -> String {
-    var out = Theorem2.statement.rendered() + "\n" + IdentityReport.text(Theorem2.identityResults)
+    var out = Theorem2.statement.rendered() + "\n" + IdentityReport.text(Theorem2.identityResults(networks: Set(c.networks)))
     let claim = c.claimedExponent.map { "ℓ_\(formatExponent($0)) (--against-norm; the theorem says ℓ_{2/L})" } ?? "ℓ_{2/L}"
     out += "\nChecked claim: the flow's direction converges to a KKT point of the \(claim) max-margin problem.\n"
     out += "Sweep: \(sweep.cases.count) case(s), seed \(c.seed), networks \(c.networks.map(\.rawValue).joined(separator: ", ")), depths \(c.depths.map(String.init).joined(separator: ", ")), loss \(c.loss.rawValue), init N(0, \(c.initScale)²) per parameter, horizon log(1/Loss) = \(short(c.horizon))"
@@ -73,7 +73,7 @@ enum Theorem2Report {
       ("verdict", .string(sweep.verdict.rawValue)),
       ("reason", .string(sweep.reason)),
       ("statement", .string(Theorem2.statement.oneLine)),
-      ("identities", IdentityReport.json(Theorem2.identityResults)),
+      ("identities", IdentityReport.json(Theorem2.identityResults(networks: Set(c.networks)))),
       ("objectiveNormalization", .string("(1/p) Σ_j mult_j |ρ_j|^p, p = 2/L; stationarity |ρ_j|^{p−2} ρ_j = conj([S Σ_i λ_i y_i x_i]_j)")),
       ("configuration", .object([
         ("seed", .integer(Int(truncatingIfNeeded: c.seed))),
