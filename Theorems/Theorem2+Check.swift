@@ -270,6 +270,7 @@ func describe(_ stop: TrajectoryStop) -> String {
   case .completed: "completed"
   case .stepBudget(let n): "step budget of \(n) accepted steps exhausted"
   case .clockBudget(let s, let g): "clock budget exhausted at s = \(short(s)) with log(1/Loss) = \(short(g))"
+  case .timeBudget(let g): "time budget (--max-seconds) exhausted at log(1/Loss) = \(short(g))"
   case .integratorFailure(let why): "integrator failure: \(why)"
   }
 }

@@ -109,6 +109,9 @@ public struct RegressionOptions: Sendable {
   /// tolerance on the slow, non-stiff components is the cost).
   public var tolerances = IntegratorTolerances(relative: 1e-11, absolute: 1e-14)
   public var maxSteps = 200_000
+  /// Wall-clock budget (`verify --max-seconds`): the run stops at the first step that ends
+  /// after this instant, with a failure naming the residual reached.
+  public var deadline: ContinuousClock.Instant?
   public init() {}
 }
 
@@ -166,6 +169,10 @@ func integrateToInterpolation<S: StiffSystem>(
   while rel > options.residualTolerance {
     if steps >= options.maxSteps {
       failure = "step budget of \(options.maxSteps) steps exhausted at relative residual \(rel)"
+      break
+    }
+    if let deadline = options.deadline, ContinuousClock.now >= deadline {
+      failure = "time budget exhausted after \(steps) steps at relative residual \(rel)"
       break
     }
     do {

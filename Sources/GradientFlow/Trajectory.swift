@@ -21,6 +21,9 @@ public struct TrajectoryOptions: Sendable {
   /// checkpoint. On separable data log(1/Loss) ≈ e^{Ls}, so a horizon G needs s ≈ log(G)/L
   /// plus the escape from the initialization.
   public var maxClock = 200.0
+  /// Wall-clock budget: the run stops at the first step that ends after this instant
+  /// (`verify --max-seconds`); the verdict is then inconclusive, with the figures reached.
+  public var deadline: ContinuousClock.Instant?
   /// A checkpoint is taken within this relative distance of its target (checkpoints
   /// overshoot by at most this much; the recorded value is the one reached).
   public var checkpointTolerance = 1e-3
@@ -64,6 +67,8 @@ public enum TrajectoryStop: Sendable, Equatable {
   case completed
   case stepBudget(steps: Int)
   case clockBudget(clock: Double, logInverseLoss: Double)
+  /// The wall-clock deadline passed at this log(1/Loss).
+  case timeBudget(logInverseLoss: Double)
   case integratorFailure(String)
 }
 
@@ -161,6 +166,9 @@ func integrateToCheckpoints<S: StiffSystem, Observation>(
     integrator.tolerances.relative = min(options.tolerances.relative,
                                          options.marginResolution / max(-logLoss(obs), 1))
     if s > options.maxClock { stop = .clockBudget(clock: s, logInverseLoss: -logLoss(obs)); break }
+    if let deadline = options.deadline, ContinuousClock.now >= deadline {
+      stop = .timeBudget(logInverseLoss: -logLoss(obs)); break
+    }
     // Predict the clock at which log(1/Loss) reaches the goal (log-log linear in s).
     var limit = options.maxClock + 1
     let savedState = state, savedS = s, savedObs = obs
