@@ -37,20 +37,17 @@ extension Theorem2 {
         ? "S and U_l given; U_lᵀU_l = I checked when they were built or read"
         : "by construction (\(network.kind == .diagonal ? "S = I, U_l = I" : "S = d^{(L−2)/2} F, U_l = F̄/√d"))"))
     // H2: separability.
-    let sep = separabilityMargin(c.data.signedInputs)
+    let sep = SeparabilityEvidence(c.data.signedInputs)
     result.hypotheses.append(HypothesisCheck(
-      name: hyp[1].name, statement: hyp[1].statement, met: sep.isSeparable,
-      detail: sep.isSeparable
-        ? "LP margin t* = \(short(sep.margin)) > 0"
-        : "LP margin t* = \(short(sep.margin)) ≤ 0: no separator exists (Gordan witness λ ≥ 0, Σλ = 1, ‖Zᵀλ‖₁ = \(short(sep.witnessNorm1)))"))
+      name: hyp[1].name, statement: hyp[1].statement, met: sep.isSeparable, detail: sep.detail))
     // H3: not sign-locked.
     let state0 = c.initialState
     let lock = signLock(state0, network: network)
     result.hypotheses.append(HypothesisCheck(
       name: hyp[2].name, statement: hyp[2].statement, met: lock.met, detail: lock.detail))
     if !sep.isSeparable {
-      result.verdict = .hypothesisNotMet
-      result.reason = "the data are not linearly separable at double precision (LP margin t* = \(short(sep.margin)) ≤ its resolution \(short(sep.tolerance)); a margin below that would need log(1/Loss) beyond 1e12 to show), so Loss cannot fall below ℓ(0)"
+      result.verdict = sep.undecided ? .inconclusive : .hypothesisNotMet
+      result.reason = sep.reason
       return result
     }
 
@@ -134,6 +131,8 @@ extension Theorem2 {
       result.verdict = .inconclusive
       result.reason = "no KKT point certified near the flow (\(search.candidatesTried) candidates, \(search.validCandidates) valid"
         + (search.bestInvalidResidual.map { ", best residual \(short($0))" } ?? "")
+        + (search.skippedTooLarge > 0 ? ", \(search.skippedTooLarge) skipped: Newton system above \(MaxMarginProblem.largestNewtonSystem) unknowns" : "")
+        + (search.skippedByDeadline > 0 ? ", \(search.skippedByDeadline) skipped: time budget" : "")
         + "); a longer horizon may separate the support"
       return result
     }
@@ -150,6 +149,10 @@ extension Theorem2 {
       if converging {
         result.verdict = .holds
         result.reason = "certificate residual \(short(cert.residual)); distance \(short(last)) at log(1/Loss) = \(short(trajectory.checkpoints.last!.logInverseLoss)), \(rateText)"
+        if (abs(p - 1) < 1e-12 || abs(p - 2) < 1e-12) && result.globalOptimumDistance == nil
+          && problem.pointCount * network.space.coordinateCount > MaxMarginProblem.largestResidualSystem {
+          result.reason += "; the independent convex optimum was not computed (n·N = \(problem.pointCount * network.space.coordinateCount) above the dense solvers' limit)"
+        }
       } else {
         result.verdict = .inconclusive
         result.reason = "certified KKT point at distance \(short(last)) (bound \(thresholds.distanceBound)), \(rateText), falling: \(falling); a longer horizon would decide"
@@ -198,8 +201,11 @@ extension Theorem2 {
   }
 
   /// The independent global optimum of a convex case (p = 1 or p = 2), or nil.
+  /// nil also when the dense solvers would be too large (n·N above
+  /// `MaxMarginProblem.largestResidualSystem`); reports then say the comparison was skipped.
   static func globalOptimum(problem: MaxMarginProblem, depthExponent p: Double) -> [Double]? {
     let sp = problem.space
+    guard problem.pointCount * sp.coordinateCount <= MaxMarginProblem.largestResidualSystem else { return nil }
     if abs(p - 2) < 1e-12 {
       // ½Σ mult ρ² : substitute ρ' = √mult ρ, A' = A diag(1/√mult) → hard-margin SVM.
       var scale = [Double](repeating: 1, count: sp.coordinateCount)
@@ -259,9 +265,51 @@ extension Theorem2 {
     let grads = flow.marginGradients(state)
     let scale = Elementary.pow(gamma, (L - 1) / L)
     let active = (0..<obs.margins.count).filter { obs.margins[$0] / gamma <= 1 + 1e-3 }
+    // Not computed (NaN, "null" in JSON) when the dense NNLS would be too large.
+    guard state.count * active.count <= MaxMarginProblem.largestResidualSystem else { return .nan }
     let h = Matrix(rows: state.count, columns: active.count) { c, k in grads[active[k], c] / scale / sqrtM[c] }
     let nnls = nonNegativeLeastSquares(h, theta)
     return nnls.residualNorm / max(theta.norm2, .leastNormalMagnitude)
+  }
+}
+
+/// Hypothesis H2 (strict separability) with its evidence: the LP `separabilityMargin`
+/// (t* with a Gordan witness when it is 0) when its dense simplex is affordable, otherwise a
+/// certified separating direction (`separatingDirection`, conjugate gradients in O(nd) per
+/// iteration); when neither decides, the hypothesis is undecided and the case inconclusive.
+struct SeparabilityEvidence {
+  var isSeparable: Bool
+  /// Neither method decided (the LP was too large and the candidate direction did not separate).
+  var undecided = false
+  var detail: String
+  /// Why the case stops when `isSeparable` is false.
+  var reason = ""
+
+  /// The LP is used while its (n + 2d) × (d + 1) constraint matrix has at most this many
+  /// entries (4·10⁶: 32 MB, seconds for the dense simplex; n = 1000, d = 10⁴ would be 2·10⁸).
+  static let largestLinearProgram = 4_000_000
+
+  init(_ z: Matrix) {
+    let n = z.rows, d = z.columns
+    let lpSize = (n + 2 * d) * (d + 1)
+    if lpSize > Self.largestLinearProgram {
+      if let direction = separatingDirection(z) {
+        isSeparable = true
+        detail = "separating direction certified without the LP (\(n)×\(d) is too large for the dense simplex): β = Zᵀu with ZZᵀu = 1 by \(direction.iterations) CG iterations has min_i z_iβ/‖β‖∞ = \(short(direction.margin)) > 0, each margin above its rounding bound"
+        return
+      }
+      isSeparable = false
+      undecided = true
+      detail = "undecided: the minimum-norm interpolant of Zβ = 1 does not separate and the LP (\(n + 2 * d) × \(d + 1)) is too large for the dense simplex"
+      reason = "separability could not be decided: \(detail); a smaller instance (or a sparse LP solver) would decide"
+      return
+    }
+    let sep = separabilityMargin(z)
+    isSeparable = sep.isSeparable
+    detail = sep.isSeparable
+      ? "LP margin t* = \(short(sep.margin)) > 0"
+      : "LP margin t* = \(short(sep.margin)) ≤ 0: no separator exists (Gordan witness λ ≥ 0, Σλ = 1, ‖Zᵀλ‖₁ = \(short(sep.witnessNorm1)))"
+    reason = "the data are not linearly separable at double precision (LP margin t* = \(short(sep.margin)) ≤ its resolution \(short(sep.tolerance)); a margin below that would need log(1/Loss) beyond 1e12 to show), so Loss cannot fall below ℓ(0)"
   }
 }
 

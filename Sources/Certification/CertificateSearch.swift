@@ -25,6 +25,10 @@ public struct CertificateSearchResult: Sendable {
   public var validCandidates: Int
   /// The smallest residual among candidates that did not validate (for reports).
   public var bestInvalidResidual: Double?
+  /// Candidates not tried because their Newton system exceeds `largestNewtonSystem`
+  /// unknowns, or because the deadline passed.
+  public var skippedTooLarge = 0
+  public var skippedByDeadline = 0
 }
 
 extension MaxMarginProblem {
@@ -41,7 +45,8 @@ extension MaxMarginProblem {
   /// margin, and, for p = 1 on a real space, the |P| smallest margins (a vertex).
   /// - Parameter linearMap: T with β = Tρ, to measure distances between directions in β.
   public func searchCertificate(samples: [DirectionSample], linearMap: Matrix,
-                                validityTolerance: Double = 1e-10, maxCandidates: Int = 48) -> CertificateSearchResult {
+                                validityTolerance: Double = 1e-10, maxCandidates: Int = 48,
+                                deadline: ContinuousClock.Instant? = nil) -> CertificateSearchResult {
     guard let last = samples.last, let scaled = unitMarginScaling(last.transformed) else {
       return CertificateSearchResult(certificate: nil, distance: nil, candidatesTried: 0, validCandidates: 0,
                                      bestInvalidResidual: nil)
@@ -105,7 +110,11 @@ extension MaxMarginProblem {
       }
       for a in localActives { pairs.append((s, a)) }
     }
+    var tooLarge = 0, late = 0
     for (s, a) in pairs.prefix(maxCandidates) {
+      let unknowns = s.reduce(0) { $0 + space.coordinates(of: $1).count } + a.count
+      if unknowns > Self.largestNewtonSystem { tooLarge += 1; continue }
+      if let deadline, ContinuousClock.now >= deadline { late += 1; continue }
       tried += 1
       let start = nnlsMultipliers(at: scaled, support: s, active: a)
       guard let cert = polish(support: s, active: a, initialPoint: scaled, initialMultipliers: start) else { continue }
@@ -118,7 +127,8 @@ extension MaxMarginProblem {
       }
     }
     return CertificateSearchResult(certificate: best?.0, distance: best?.1, candidatesTried: tried,
-                                   validCandidates: valid, bestInvalidResidual: bestInvalid)
+                                   validCandidates: valid, bestInvalidResidual: bestInvalid,
+                                   skippedTooLarge: tooLarge, skippedByDeadline: late)
   }
 
   /// λ = argmin_{λ ≥ 0} ‖∇_P − (A_Aᵀλ)_P‖ at ρ (an initial guess for `polish`).

@@ -36,7 +36,8 @@ public struct KKTResidual: Sendable {
 }
 
 extension MaxMarginProblem {
-  /// KKT residuals at the direction ρ (nil if some margin is not positive).
+  /// KKT residuals at the direction ρ (nil if some margin is not positive, or if the
+  /// support × active NNLS would exceed `largestResidualSystem` entries).
   /// - Complexity: O(n·N) plus one NNLS of size N × |A|.
   public func kktResidual(at rho: [Double], tolerances: KKTTolerances = KKTTolerances()) -> KKTResidual? {
     guard let scaled = unitMarginScaling(rho) else { return nil }
@@ -47,6 +48,7 @@ extension MaxMarginProblem {
     let active = (0..<pointCount).filter { m[$0] <= 1 + tolerances.active }
     let grad = objectiveGradient(scaled)
     let coords = support.flatMap { Array(space.coordinates(of: $0)) }
+    guard coords.count * active.count <= Self.largestResidualSystem else { return nil }
     // NNLS: columns are the active rows of A restricted to the support coordinates.
     let system = Matrix(rows: coords.count, columns: active.count) { c, k in marginMatrix[active[k], coords[c]] }
     let target = coords.map { grad[$0] }

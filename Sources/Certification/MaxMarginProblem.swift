@@ -32,6 +32,15 @@ public struct MaxMarginProblem: Sendable {
 
   public var pointCount: Int { marginMatrix.rows }
 
+  /// The largest dense KKT system the certificate code builds: Newton on |P| + |A| unknowns
+  /// costs ≈ (4/3)(|P| + |A|)³ flops per iteration (pivoted QR), about a second at 1500;
+  /// NNLS on an N × |A| system costs up to |A| least-squares solves. Larger candidates are
+  /// skipped (and reported), so a large instance ends inconclusive instead of running for
+  /// hours.
+  public static let largestNewtonSystem = 1500
+  /// The largest NNLS system (entries) `kktResidual` forms.
+  public static let largestResidualSystem = 4_000_000
+
   /// Aρ.
   public func margins(_ rho: [Double]) -> [Double] { marginMatrix * rho }
 

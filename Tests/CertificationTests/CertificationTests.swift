@@ -107,3 +107,33 @@ struct CertificationTests {
     #expect(fittedDecayRate(logInverseLosses: [100], distances: [0.1]) == nil)
   }
 }
+
+@Suite("Certificate code on instances too large for dense systems")
+struct LargeInstanceLimitTests {
+  /// p = 2 puts every coordinate on the support: 1600 coordinates + the active points exceed
+  /// the Newton limit, so candidates are skipped and reported, not solved for minutes.
+  @Test("oversized candidates are skipped and counted; the KKT residual is not formed")
+  func skipped() {
+    let n = 3, d = 1600
+    let z = Matrix(rows: n, columns: d) { i, j in Double((i * 7 + j * 13) % 11) / 11 + (i == j % n ? 1 : 0) }
+    let problem = MaxMarginProblem(marginMatrix: z, space: .real(d), exponent: 2)
+    let rho = [Double](repeating: 1, count: d)
+    let sample = DirectionSample(logInverseLoss: 100, transformed: rho, weights: [0.4, 0.3, 0.3])
+    let search = problem.searchCertificate(samples: [sample], linearMap: .identity(d))
+    #expect(search.certificate == nil && search.candidatesTried == 0 && search.skippedTooLarge > 0)
+    #expect(problem.kktResidual(at: rho) != nil, "1600 × 3 is below the residual limit")
+    let wide = MaxMarginProblem(marginMatrix: Matrix(rows: 3000, columns: d, repeating: 1), space: .real(d), exponent: 2)
+    #expect(wide.kktResidual(at: rho) == nil, "1600 × 3000 entries exceed \(MaxMarginProblem.largestResidualSystem)")
+  }
+
+  @Test("a deadline in the past skips every candidate")
+  func deadline() {
+    let z = Matrix(rows: 2, columns: 2) { i, j in i == j ? 1 : 0.2 }
+    let problem = MaxMarginProblem(marginMatrix: z, space: .real(2), exponent: 2)
+    let sample = DirectionSample(logInverseLoss: 100, transformed: [1, 1], weights: [0.5, 0.5])
+    let search = problem.searchCertificate(samples: [sample], linearMap: .identity(2), deadline: .now - .seconds(1))
+    #expect(search.candidatesTried == 0 && search.skippedByDeadline > 0)
+    let normal = problem.searchCertificate(samples: [sample], linearMap: .identity(2))
+    #expect(normal.certificate != nil, "without the deadline the same search certifies")
+  }
+}

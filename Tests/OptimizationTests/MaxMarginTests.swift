@@ -148,3 +148,37 @@ struct MaxMarginPropertyTests {
     #expect(sep.margin >= 1 / l1.beta.normInfinity - 1e-12, "\(context)")
   }
 }
+
+@Suite("Separating directions without the LP")
+struct SeparatingDirectionTests {
+  @Test("n ≤ d: the minimum-norm interpolant separates, and its margin is a lower bound on t*",
+        arguments: [UInt64(31), 32, 33])
+  func lowerBound(seed: UInt64) throws {
+    let z = separableData(seed: seed, n: 12, d: 20)
+    let found = try #require(separatingDirection(z), "seed \(seed)")
+    #expect((z * found.beta).allSatisfy { $0 > 0 })
+    let lp = separabilityMargin(z)
+    #expect(found.margin > 0 && found.margin <= lp.margin * (1 + 1e-12), "seed \(seed): \(found.margin) vs t* \(lp.margin)")
+  }
+
+  @Test("non-separable data are never certified", arguments: [UInt64(41), 42, 43])
+  func nonSeparable(seed: UInt64) {
+    // Rows z and −z: no β has Zβ > 0; CG on the singular Gram matrix must not fool the check.
+    #expect(separatingDirection(MaxMarginPropertyTests.mirrored(seed: seed, n: 15, d: 30)) == nil)
+    // A duplicated point with opposite labels, inside otherwise separable data.
+    var z = separableData(seed: seed, n: 10, d: 40)
+    for j in 0..<40 { z[9, j] = -z[8, j] }
+    #expect(separatingDirection(z) == nil)
+  }
+
+  @Test("n > d separable data: certified when the interpolant separates, never wrongly")
+  func overdetermined() {
+    for seed in UInt64(51)...60 {
+      let z = separableData(seed: seed, n: 40, d: 6)
+      if let found = separatingDirection(z) {
+        #expect((z * found.beta).allSatisfy { $0 > 0 }, "seed \(seed)")
+        #expect(found.margin <= separabilityMargin(z).margin * (1 + 1e-12))
+      }
+    }
+  }
+}
