@@ -36,7 +36,7 @@ extension Theorem4 {
   public static func alphaTrend(network: LinearNetwork, inputs: Matrix, targets: [Double], shape: [Double],
                                 smallAlphas: [Double], largeAlphas: [Double]) -> AlphaTrendResult {
     let L = network.depth
-    let b = inputs * network.linearMap
+    let b = network.transformedInputs(inputs)
     let l1 = minimumWeightedL1Interpolant(b: b, y: targets, weights: WeightedRegularizer.weightedL1Weights(depth: L, shape: shape))
     let l2 = try? minimumWeightedL2Interpolant(b: b, y: targets,
                                                weights: shape.map { Elementary.pow($0, 2 * Double(L - 1)) })

@@ -88,7 +88,34 @@ public struct LinearNetwork: Sendable, Equatable {
   /// The margin matrix A = Z T (n × N): margins are m = A ρ.
   public func marginMatrix(_ data: ClassificationData) -> Matrix {
     precondition(data.dimension == inputDimension, "data has d = \(data.dimension), network expects \(inputDimension)")
-    return data.signedInputs * linearMap
+    return transformedInputs(data.signedInputs)
+  }
+
+  /// X T (rows × N) for inputs X (rows × d): the inputs in the transformed space.
+  ///
+  /// For the convolutional network this is a real FFT of every row instead of the dense
+  /// product with T: with X̂ⱼ = Σₖ xₖ e^{−2πi jk/d},
+  ///   Σₖ xₖ T_{k,(g,re)} = c·mult_g·Σₖ xₖ cos θ = c·mult_g·Re X̂ⱼ,
+  ///   Σₖ xₖ T_{k,(g,im)} = c·mult_g·Σₖ xₖ sin θ = −c·mult_g·Im X̂ⱼ      (θ = 2π jk/d),
+  /// so the margins' matrix costs O(n d log d) rather than O(n d²). The flow itself runs in
+  /// transformed coordinates and never transforms again.
+  /// - Complexity: O(rows · d log d) (convolutional), O(rows · d · N) otherwise.
+  public func transformedInputs(_ x: Matrix) -> Matrix {
+    precondition(x.columns == inputDimension, "inputs have d = \(x.columns), network expects \(inputDimension)")
+    guard kind == .convolutional else { return x * linearMap }
+    let d = inputDimension, sp = space
+    let c = Elementary.pow(Double(d), Double(depth - 2) / 2)
+    let fft = FourierTransform(length: d)
+    var out = Matrix(rows: x.rows, columns: sp.coordinateCount)
+    for i in 0..<x.rows {
+      let spectrum = fft.forward(real: x.row(i))
+      for g in 0..<sp.groupCount {
+        let j = sp.modeIndex[g], o = sp.offsets[g], scale = c * sp.multiplicity[g]
+        out[i, o] = scale * spectrum[j].re
+        if sp.isComplex[g] { out[i, o + 1] = -scale * spectrum[j].im }
+      }
+    }
+    return out
   }
 
   /// β = T ρ.

@@ -30,7 +30,7 @@ public struct RegressionFlow: StiffSystem {
     precondition(network.space.isReal, "RegressionFlow needs a real decomposition (Theorem 4)")
     precondition(inputs.rows == targets.count, "\(inputs.rows) inputs but \(targets.count) targets")
     self.network = network
-    self.predictionMatrix = inputs * network.linearMap
+    self.predictionMatrix = network.transformedInputs(inputs)
     self.targets = targets
     self.helper = ClassificationFlow(network: network, marginMatrix: predictionMatrix, loss: .exponential)
   }
