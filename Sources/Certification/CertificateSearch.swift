@@ -113,11 +113,16 @@ extension MaxMarginProblem {
     var tooLarge = 0, late = 0
     for (s, a) in pairs.prefix(maxCandidates) {
       let unknowns = s.reduce(0) { $0 + space.coordinates(of: $1).count } + a.count
-      if unknowns > Self.largestNewtonSystem { tooLarge += 1; continue }
+      // p = 2 has a dual form on |A| unknowns (`polishDual`); other exponents need Newton.
+      let dual = unknowns > Self.largestNewtonSystem && abs(exponent - 2) < 1e-12 && a.count <= Self.largestNewtonSystem
+      if unknowns > Self.largestNewtonSystem && !dual { tooLarge += 1; continue }
       if let deadline, ContinuousClock.now >= deadline { late += 1; continue }
       tried += 1
-      let start = nnlsMultipliers(at: scaled, support: s, active: a)
-      guard let cert = polish(support: s, active: a, initialPoint: scaled, initialMultipliers: start) else { continue }
+      let polished = dual
+        ? polishDual(active: a)
+        : polish(support: s, active: a, initialPoint: scaled,
+                 initialMultipliers: nnlsMultipliers(at: scaled, support: s, active: a))
+      guard let cert = polished else { continue }
       if cert.isValid(tolerance: validityTolerance) {
         valid += 1
         let dist = ((linearMap * cert.point).normalized.subtracting(flowDirection)).norm2

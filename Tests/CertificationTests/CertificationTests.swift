@@ -110,19 +110,19 @@ struct CertificationTests {
 
 @Suite("Certificate code on instances too large for dense systems")
 struct LargeInstanceLimitTests {
-  /// p = 2 puts every coordinate on the support: 1600 coordinates + the active points exceed
-  /// the Newton limit, so candidates are skipped and reported, not solved for minutes.
+  /// p = 1.5 puts every coordinate on the support: 1600 coordinates + the active points
+  /// exceed the Newton limit, so candidates are skipped and reported, not solved for minutes.
   @Test("oversized candidates are skipped and counted; the KKT residual is not formed")
   func skipped() {
     let n = 3, d = 1600
     let z = Matrix(rows: n, columns: d) { i, j in Double((i * 7 + j * 13) % 11) / 11 + (i == j % n ? 1 : 0) }
-    let problem = MaxMarginProblem(marginMatrix: z, space: .real(d), exponent: 2)
+    let problem = MaxMarginProblem(marginMatrix: z, space: .real(d), exponent: 1.5)
     let rho = [Double](repeating: 1, count: d)
     let sample = DirectionSample(logInverseLoss: 100, transformed: rho, weights: [0.4, 0.3, 0.3])
     let search = problem.searchCertificate(samples: [sample], linearMap: .identity(d))
     #expect(search.certificate == nil && search.candidatesTried == 0 && search.skippedTooLarge > 0)
     #expect(problem.kktResidual(at: rho) != nil, "1600 × 3 is below the residual limit")
-    let wide = MaxMarginProblem(marginMatrix: Matrix(rows: 3000, columns: d, repeating: 1), space: .real(d), exponent: 2)
+    let wide = MaxMarginProblem(marginMatrix: Matrix(rows: 3000, columns: d, repeating: 1), space: .real(d), exponent: 1.5)
     #expect(wide.kktResidual(at: rho) == nil, "1600 × 3000 entries exceed \(MaxMarginProblem.largestResidualSystem)")
   }
 
@@ -135,5 +135,37 @@ struct LargeInstanceLimitTests {
     #expect(search.candidatesTried == 0 && search.skippedByDeadline > 0)
     let normal = problem.searchCertificate(samples: [sample], linearMap: .identity(2))
     #expect(normal.certificate != nil, "without the deadline the same search certifies")
+  }
+}
+
+@Suite("The p = 2 certificate in the dual")
+struct DualPolishTests {
+  /// On an SVM's active set the dual polish reproduces the independent SVM (NNLS dual) and
+  /// certifies it; on a wrong active set the full-problem check rejects it.
+  @Test("polishDual equals the hard-margin SVM and validates", arguments: [UInt64(71), 72, 73])
+  func matchesSVM(seed: UInt64) throws {
+    let z = CertificationTests.separable(n: 8, d: 12, seed: seed)
+    let svm = hardMarginSVM(z)
+    try #require(svm.status == .optimal)
+    let problem = MaxMarginProblem(marginMatrix: z, space: .real(12), exponent: 2)
+    let cert = try #require(problem.polishDual(active: svm.active))
+    #expect(cert.isValid(tolerance: 1e-10), "seed \(seed): residual \(cert.residual)")
+    let err = zip(cert.point, svm.w).map { abs($0 - $1) }.max() ?? 0
+    #expect(err <= 1e-8 * max(1, svm.w.normInfinity), "seed \(seed): |ρ − w_SVM| = \(err)")
+    // Dropping an active point leaves a candidate that violates that point's constraint.
+    if svm.active.count >= 2, let wrong = problem.polishDual(active: Array(svm.active.dropFirst())) {
+      #expect(!wrong.isValid(tolerance: 1e-10))
+    }
+  }
+
+  @Test("large p = 2 candidates are certified in the dual instead of skipped")
+  func large() {
+    let z = CertificationTests.separable(n: 5, d: 1600, seed: 74)
+    let problem = MaxMarginProblem(marginMatrix: z, space: .real(1600), exponent: 2)
+    let svm = hardMarginSVM(z)
+    let weights = (0..<5).map { svm.active.contains($0) ? 0.2 : 1e-30 }
+    let sample = DirectionSample(logInverseLoss: 1000, transformed: svm.w, weights: weights)
+    let search = problem.searchCertificate(samples: [sample], linearMap: .identity(1600))
+    #expect(search.skippedTooLarge == 0 && search.certificate?.isValid() == true)
   }
 }
