@@ -54,8 +54,13 @@ enum Theorem2Report {
     }
     out += "\nVerdict: \(sweep.verdict.rawValue.uppercased()) — \(sweep.reason)\n"
     if sweep.verdict != .holds, let r = sweep.cases.first(where: { $0.verdict != .holds }) {
-      out += "Replay a case: swift run verify --theorem 2 --network \(r.networkKind.rawValue) --depth \(r.depth) --seed \(r.seed) --cases 1"
-        + (c.claimedExponent.map { " --against-norm \(formatExponent($0))" } ?? "") + " --horizon \(short(c.horizon))\n"
+      if customData {
+        // The case comes from the user's files: a seed alone would draw different data.
+        out += "Replay: the same command with the same --data/--decomposition/--init files (case seed \(r.seed))\n"
+      } else {
+        out += "Replay a case: swift run verify --theorem 2 --network \(r.networkKind.rawValue) --depth \(r.depth) --seed \(r.seed) --cases 1"
+          + (c.claimedExponent.map { " --against-norm \(formatExponent($0))" } ?? "") + " --horizon \(short(c.horizon))\n"
+      }
     }
     return out
   }
