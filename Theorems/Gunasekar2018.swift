@@ -41,7 +41,33 @@ public enum Gunasekar2018 {
     public var verdict: Verdict
     public var reason: String
     /// Both swapped claims refuted on this data set.
-    public var discriminates: Bool { fullyConnectedSwapped.verdict == .refuted && convolutionalSwapped.verdict == .refuted }
+    public var discriminates: Bool {
+      Gunasekar2018.discriminates(fullyConnectedSwapped: fullyConnectedSwapped.verdict,
+                                  convolutionalSwapped: convolutionalSwapped.verdict)
+    }
+  }
+
+  /// A case's data discriminate the two problems when both swapped claims are refuted on them.
+  public static func discriminates(fullyConnectedSwapped: Verdict, convolutionalSwapped: Verdict) -> Bool {
+    fullyConnectedSwapped == .refuted && convolutionalSwapped == .refuted
+  }
+
+  /// A sweep's verdict from its cases in case order: `combinedVerdict` with 75% of the cases
+  /// meeting the hypotheses required to hold; without `swapped`, "holds" also needs one case
+  /// whose data discriminate the two problems (otherwise the sweep has not shown that the
+  /// architectures differ), and the reason counts those cases.
+  public static func sweepVerdict(_ cases: [(verdict: Verdict, seed: UInt64, discriminates: Bool)],
+                                  swapped: Bool) -> (Verdict, String) {
+    var (verdict, reason) = combinedVerdict(cases.map { ($0.verdict, $0.seed) }, decidedFraction: 0.75)
+    guard !swapped else { return (verdict, reason) }
+    let discriminating = cases.filter(\.discriminates).count
+    if verdict == .holds && discriminating == 0 {
+      verdict = .inconclusive
+      reason = "no case's data discriminate the two problems (the swapped claims were not refuted); \(reason)"
+    } else {
+      reason += "; \(discriminating) of \(cases.count) case(s) refute both swapped claims"
+    }
+    return (verdict, reason)
   }
 
   /// Case `seed`: one data set, the conv network of depth L with its Gaussian initialization,

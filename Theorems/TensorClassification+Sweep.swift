@@ -164,10 +164,13 @@ extension Theorem1 {
     return r
   }
 
+  /// Runs the sweep's cases on all cores (results in case order); `caseIndices` runs only
+  /// those cases (a shard's slice; nil: all), each as it is in the whole sweep.
   public static func runSweep(_ configuration: TensorSweepConfiguration, thresholds: Thresholds = Thresholds(),
+                              caseIndices: [Int]? = nil,
                               progress: (@Sendable (Int, Int) -> Void)? = nil) -> TensorSweepResult
   {
-    let cases = (0..<configuration.cases).map(configuration.makeCase)
+    let cases = (caseIndices ?? Array(0..<configuration.cases)).map(configuration.makeCase)
     let claimed = configuration.claimedNorm
     let results = parallelMap(cases, progress: progress) { check($0, claimedNorm: claimed, thresholds: thresholds) }
     let (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: thresholds.decidedFraction)
@@ -262,10 +265,13 @@ extension Theorem3 {
     }
   }
 
+  /// Runs the sweep's cases on all cores (results in case order); `caseIndices` runs only
+  /// those cases (a shard's slice; nil: all), each as it is in the whole sweep.
   public static func runSweep(_ configuration: TensorSweepConfiguration, thresholds: Thresholds = Thresholds(),
+                              caseIndices: [Int]? = nil,
                               progress: (@Sendable (Int, Int) -> Void)? = nil) -> TensorSweepResult
   {
-    let cases = (0..<configuration.cases).map(configuration.makeCase)
+    let cases = (caseIndices ?? Array(0..<configuration.cases)).map(configuration.makeCase)
     let results = parallelMap(cases, progress: progress) { check($0, claim: configuration.claim, thresholds: thresholds) }
     let (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: thresholds.decidedFraction)
     return TensorSweepResult(theorem: "3", verdict: verdict, reason: reason, cases: results)

@@ -32,12 +32,14 @@ extension Theorem2 {
 
   /// Runs the cases of a sweep on all cores (results in case order, identical to a
   /// one-thread run because each case depends only on its own seed), then shrinks the
-  /// first refuted case.
+  /// first refuted case. `caseIndices` runs only those cases of the sweep (a shard's slice;
+  /// nil: all of them), each with the seed and shape it has in the whole sweep.
   public static func runSweep(_ configuration: Theorem2SweepConfiguration,
                               thresholds: Thresholds = Thresholds(),
                               shrinking: Bool = true,
+                              caseIndices: [Int]? = nil,
                               progress: (@Sendable (Int, Int) -> Void)? = nil) -> SweepResult {
-    let cases = (0..<configuration.cases).map { i -> Theorem2Case in
+    let cases = (caseIndices ?? Array(0..<configuration.cases)).map { i -> Theorem2Case in
       let (kind, depth) = configuration.shape(ofCase: i)
       return generateCase(seed: configuration.seed(ofCase: i), kind: kind, depth: depth, configuration: configuration)
     }
@@ -87,24 +89,65 @@ public func combinedVerdict(_ cases: [(Verdict, UInt64)], decidedFraction: Doubl
   return (fraction >= decidedFraction ? .holds : .inconclusive, text)
 }
 
-/// `transform` applied to every element on all cores, results in input order (identical
-/// to a one-thread run when `transform` depends only on its argument).
+/// How many threads ``parallelMap(_:progress:_:)`` may use: nil for all cores (the default),
+/// 1 to run everything on the calling thread (`verify --threads 1`).
+///
+/// A task-local value rather than a parameter, so that it reaches every `parallelMap` under
+/// a run without being threaded through each theorem's API — the sweeps, the four claims of a
+/// gunasekar2018 case, the identity checks computed on first use — and so that concurrent runs
+/// in one process (tests) each keep their own. `parallelMap` binds it again on its worker
+/// threads, which are not part of the task.
+public enum Parallelism {
+  @TaskLocal public static var threadLimit: Int?
+}
+
+/// `transform` applied to every element, on up to `Parallelism.threadLimit` threads (all cores
+/// by default), results in input order.
+///
+/// Identical to a one-thread run when `transform` depends only on its argument: each worker
+/// takes the next unclaimed index and stores its result at that index, so which worker ran
+/// which element, and in what order they finished, does not show in the result. `progress`
+/// is called with (finished, total) after each element, from the worker that finished it.
+/// With a limit of 1 (or at most one element) everything runs on the calling thread.
 public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], progress: (@Sendable (Int, Int) -> Void)? = nil,
                                            _ transform: @Sendable (T) -> R) -> [R] {
+  let limit = Parallelism.threadLimit
+  if limit == 1 || items.count <= 1 {
+    var results: [R] = []
+    results.reserveCapacity(items.count)
+    for item in items {
+      results.append(transform(item))
+      progress?(results.count, items.count)
+    }
+    return results
+  }
   let box = ResultBox<R>(count: items.count)
-  DispatchQueue.concurrentPerform(iterations: items.count) { i in
-    let done = box.set(i, transform(items[i]))
-    progress?(done, items.count)
+  DispatchQueue.concurrentPerform(iterations: min(limit ?? items.count, items.count)) { _ in
+    Parallelism.$threadLimit.withValue(limit) {
+      while let i = box.claim() {
+        let done = box.set(i, transform(items[i]))
+        progress?(done, items.count)
+      }
+    }
   }
   return box.results
 }
 
-/// Results written by index from parallel workers.
+/// Results written by index from parallel workers, which claim the indices one at a time.
 final class ResultBox<R>: @unchecked Sendable {
   private var slots: [R?]
   private let lock = NSLockLike()
+  private var claimed = 0
   private(set) var finished = 0
   init(count: Int) { slots = Array(repeating: nil, count: count) }
+  /// The next index no worker has taken, or nil when all are taken.
+  func claim() -> Int? {
+    lock.withLock {
+      guard claimed < slots.count else { return nil }
+      claimed += 1
+      return claimed - 1
+    }
+  }
   /// Stores result i and returns how many are stored.
   func set(_ i: Int, _ r: R) -> Int {
     lock.withLock { slots[i] = r; finished += 1; return finished }

@@ -55,10 +55,12 @@ extension Theorem4 {
                         generalInitialization: general)
   }
 
-  /// Runs a sweep on all cores (results in case order).
+  /// Runs a sweep on all cores (results in case order); `caseIndices` runs only those cases
+  /// (a shard's slice; nil: all), each with its seed and shape in the whole sweep.
   public static func runSweep(_ c: Theorem4SweepConfiguration, thresholds: Thresholds = Thresholds(),
+                              caseIndices: [Int]? = nil,
                               progress: (@Sendable (Int, Int) -> Void)? = nil) -> Theorem4SweepResult {
-    let cases = (0..<c.cases).map { i -> Theorem4Case in
+    let cases = (caseIndices ?? Array(0..<c.cases)).map { i -> Theorem4Case in
       let (kind, depth) = c.shape(ofCase: i)
       return generateCase(seed: c.seed(ofCase: i), kind: kind, depth: depth, configuration: c)
     }

@@ -158,11 +158,14 @@ extension Theorem5 {
     return r
   }
 
+  /// Runs the sweep's cases on all cores (results in case order); `caseIndices` runs only
+  /// those cases (a shard's slice; nil: all), each as it is in the whole sweep.
   public static func runSweep(_ configuration: Theorem5SweepConfiguration, thresholds: Thresholds = Thresholds(),
+                              caseIndices: [Int]? = nil,
                               progress: (@Sendable (Int, Int) -> Void)? = nil)
     -> (verdict: Verdict, reason: String, cases: [Theorem5Result])
   {
-    let cases = (0..<configuration.cases).map(configuration.makeCase)
+    let cases = (caseIndices ?? Array(0..<configuration.cases)).map(configuration.makeCase)
     let results = parallelMap(cases, progress: progress) { check($0, thresholds: thresholds) }
     let (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: thresholds.decidedFraction)
     return (verdict, reason, results)

@@ -7,54 +7,87 @@ extension VerifierCommand {
   /// The theorems in the order `--all` and `--list` show them.
   static let allTheorems = ["1", "2", "3", "4", "5", "woodworth2020", "azulay2021", "soudry2018", "gunasekar2018"]
 
-  /// Options `--all` passes on to every theorem (the others are theorem-specific).
-  static let sharedOptions = ["seed", "cases"]
+  /// Options `--all` passes on to every theorem (the others are theorem-specific). `--threads`
+  /// needs no passing on: the limit is bound for the whole run (`Parallelism.threadLimit`).
+  static let sharedOptions = ["seed", "cases", "shard"]
 
   static func runAll(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
-    for name in args.values.keys.sorted() where !sharedOptions.contains(name) && name != "baseline" {
+    for name in args.values.keys.sorted() where !sharedOptions.contains(name) && !["baseline", "threads"].contains(name) {
       throw UsageError(message: "--\(name) cannot be combined with --all",
-                       hint: "--all runs every theorem's default sweep; it passes on only --seed and --cases")
+                       hint: "--all runs every theorem's default sweep; it passes on only --seed, --cases and --shard")
     }
     for name in args.flags.sorted() where !["all", "json", "update-baseline"].contains(name) {
-      throw UsageError(message: "--\(name) cannot be combined with --all", hint: "--all takes --json, --seed, --cases and --baseline")
+      throw UsageError(message: "--\(name) cannot be combined with --all",
+                       hint: "--all takes --json, --seed, --cases, --shard, --threads and --baseline")
     }
     if args.flag("update-baseline") && args.value("baseline") == nil {
       throw UsageError(message: "--update-baseline needs --baseline FILE", hint: "e.g. --baseline Baselines/all-cases2.json")
     }
+    let shard = try Shard.parse(args)
+    if shard != nil, args.value("baseline") != nil {
+      throw UsageError(message: "--baseline cannot be combined with --shard",
+                       hint: "a baseline is compared with the whole run: compare an unsharded --all run")
+    }
     var passOn: [String] = []
     for name in sharedOptions { if let v = args.value(name) { passOn += ["--\(name)", v] } }
-    var rows: [(theorem: String, verdict: String, reason: String, json: JSONValue?)] = []
-    var worst: Int32 = 0
+    var rows: [JSONValue] = []
     for theorem in allTheorems {
       var text = ""
       var problems = ""
       let code = run(["--theorem", theorem, "--json"] + passOn, output: { text += $0 }, errors: { problems += $0 })
       guard code == 0 || code == 1 || code == 2, let object = try? JSONValue.parse(text) else {
-        rows.append((theorem, "error", problems.isEmpty ? "exit \(code)" : problems, nil))
-        worst = max(worst, 2)
+        rows.append(.object([("theorem", .string(theorem)), ("verdict", .string("error")),
+                             ("reason", .string(problems.isEmpty ? "exit \(code)" : problems))]))
         continue
       }
-      rows.append((theorem, object["verdict"]?.stringValue ?? "?", object["reason"]?.stringValue ?? "", object))
-      worst = worse(worst, code)
+      rows.append(object)
     }
-    let verdict = worst == 0 ? "holds" : worst == 1 ? "refuted" : "inconclusive"
-    let document = JSONValue.object([
-      ("verdict", .string(verdict)),
-      ("theorems", .array(rows.map { r in r.json ?? .object([("theorem", .string(r.theorem)), ("verdict", .string(r.verdict)),
-                                                                ("reason", .string(r.reason))]) })),
-    ]).serialized(pretty: true)
+    var document = allDocument(rows)
+    if let shard {
+      document = .object([("shard", SweepSlice.shardJSON(shard, totalCases: nil, options: Shard.runOptions(args)))]
+                         + (document.objectValue ?? []))
+    }
+    let text = document.serialized(pretty: true)
     if let path = args.value("baseline") {
-      return try checkBaseline(document, path: path, update: args.flag("update-baseline"), output: output, errors: errors)
+      return try checkBaseline(text, path: path, update: args.flag("update-baseline"), output: output, errors: errors)
     }
     if args.flag("json") {
-      output(document)
+      output(text)
     } else {
-      var out = "| theorem | verdict | evidence |\n|---|---|---|\n"
-      for r in rows { out += "| \(r.theorem) | \(r.verdict) | \(r.reason) |\n" }
-      out += "\nWorst verdict: \(verdict.uppercased()) (exit \(worst))"
-      output(out)
+      output(allTable(document))
     }
-    return worst
+    return shard == nil ? allExitCode(rows) : 0
+  }
+
+  /// The `--all` document of the theorems' reports (or error rows), in `allTheorems` order:
+  /// `verdict`, the worst of theirs, then `theorems`. `verify merge` builds the merged one
+  /// with it too.
+  static func allDocument(_ rows: [JSONValue]) -> JSONValue {
+    let worst = allExitCode(rows)
+    return .object([
+      ("verdict", .string(worst == 0 ? "holds" : worst == 1 ? "refuted" : "inconclusive")),
+      ("theorems", .array(rows)),
+    ])
+  }
+
+  /// The worst exit code of the theorems' verdicts (refuted 1, then inconclusive, hypothesis
+  /// not met or an error 2, else 0).
+  static func allExitCode(_ rows: [JSONValue]) -> Int32 {
+    rows.reduce(0) { worst, row in
+      worse(worst, row["verdict"]?.stringValue.flatMap(Verdict.init(rawValue:))?.exitCode ?? 2)
+    }
+  }
+
+  /// The `--all` report: one row per theorem and the worst verdict.
+  static func allTable(_ document: JSONValue) -> String {
+    var out = "| theorem | verdict | evidence |\n|---|---|---|\n"
+    for r in document["theorems"]?.arrayValue ?? [] {
+      out += "| \(r["theorem"]?.stringValue ?? "?") | \(r["verdict"]?.stringValue ?? "?") | \(r["reason"]?.stringValue ?? "") |\n"
+    }
+    let verdict = document["verdict"]?.stringValue ?? "?"
+    let code = verdict == "holds" ? 0 : verdict == "refuted" ? 1 : 2
+    out += "\nWorst verdict: \(verdict.uppercased()) (exit \(code))"
+    return out
   }
 
   /// The worse of two exit codes: refuted (1) over inconclusive (2) over holds (0).

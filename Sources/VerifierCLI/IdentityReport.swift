@@ -61,8 +61,13 @@ enum IdentityReport {
   /// A refuted identity means a derivation the check relies on is wrong: a "holds" cannot
   /// stand on it.
   static func adjusted(_ verdict: Verdict, _ reason: String, _ results: [IdentityResult]) -> (Verdict, String) {
-    let refuted = results.filter { $0.status == .refuted }
-    guard !refuted.isEmpty, verdict == .holds else { return (verdict, reason) }
-    return (.inconclusive, "\(refuted.count) identity(ies) the proof rests on were refuted (\(refuted[0].name)); \(reason)")
+    adjusted(verdict, reason, refuted: results.filter { $0.status == .refuted }.map(\.name))
+  }
+
+  /// The same, from the names of the refuted identities in report order (what a report's
+  /// JSON keeps: `verify merge` adjusts merged shards with it).
+  static func adjusted(_ verdict: Verdict, _ reason: String, refuted: [String]) -> (Verdict, String) {
+    guard let first = refuted.first, verdict == .holds else { return (verdict, reason) }
+    return (.inconclusive, "\(refuted.count) identity(ies) the proof rests on were refuted (\(first)); \(reason)")
   }
 }

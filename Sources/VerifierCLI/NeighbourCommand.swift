@@ -34,20 +34,20 @@ extension VerifierCommand {
       let ds = try LabeledDataset.load(path: path, kind: .regression)
       data = (ds.inputs, ds.targets)
     }
-    var results: [NeighbourResult] = []
-    for i in 0..<cases {
-      let caseSeed = i == 0 ? seed : SeededGenerator.caseSeed(base: seed, index: i) & ((1 << 53) - 1)
+    let slice = try SweepSlice(args, totalCases: cases)
+    let givenData = data, baseSeed = seed
+    let results = parallelMap(slice.caseIndices) { i in
+      let caseSeed = i == 0 ? baseSeed : SeededGenerator.caseSeed(base: baseSeed, index: i) & ((1 << 53) - 1)
       var rng = SeededGenerator(seed: caseSeed)
-      let (x, y) = data ?? NeighbourTheorem.randomData(seed: caseSeed)
+      let (x, y) = givenData ?? NeighbourTheorem.randomData(seed: caseSeed)
       let alpha = fixedAlpha ?? Elementary.pow(10, rng.uniform(in: -1...0.5))
       let s = fixedShape ?? (theorem == .azulay2021 ? rng.uniform(in: -0.8...0.8) : 0)
-      results.append(theorem.check(inputs: x, targets: y, depth: depth, alpha: alpha, shape: s,
-                                   claimedDepth: claimed, seed: caseSeed))
+      return theorem.check(inputs: x, targets: y, depth: depth, alpha: alpha, shape: s, claimedDepth: claimed, seed: caseSeed)
     }
-    let combined = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: 0.75)
-    let (verdict, reason) = IdentityReport.adjusted(combined.0, combined.1, theorem.identityResults)
+    let (verdict, reason) = SweepVerdictRule(theorem: theorem.rawValue).verdict(
+      results.map { .init(verdict: $0.verdict, seed: $0.seed) }, identities: theorem.identityResults)
     if args.flag("json") {
-      output(JSONValue.object([
+      output(slice.report(JSONValue.object([
         ("theorem", .string(theorem.rawValue)),
         ("verdict", .string(verdict.rawValue)),
         ("reason", .string(reason)),
@@ -64,7 +64,7 @@ extension VerifierCommand {
             ("acceptedSteps", .integer(r.steps)),
           ])
         })),
-      ]).serialized(pretty: true))
+      ])).serialized(pretty: true))
     } else {
       var out = theorem.statement.rendered() + "\n" + IdentityReport.text(theorem.identityResults) + "\n"
       out += "Thresholds: relative distance to the predicted minimizer ≤ 1e-8 and exact-invariant drift ≤ 1e-8 (flow at rtol 1e-10 to relative residual 1e-12; prediction by Newton on the convex dual).\n\n"
@@ -75,6 +75,6 @@ extension VerifierCommand {
       out += "\nVerdict: \(verdict.rawValue.uppercased()) — \(reason)\n"
       output(out)
     }
-    return verdict.exitCode
+    return slice.exitCode(verdict)
   }
 }

@@ -89,7 +89,7 @@ extension VerifierCommand {
   static func runTensorTheorem(_ theorem: String, _ args: ParsedArguments, output: (String) -> Void,
                                errors: (String) -> Void) throws -> Int32 {
     let statement = theorem == "1" ? Theorem1.statement : Theorem3.statement
-    DispatchQueue.global().async { _ = TensorTheoremIdentities.results(theorem) }
+    inBackground { _ = TensorTheoremIdentities.results(theorem) }
     var config = try tensorSweep(args, theorem: theorem)
     if theorem == "3", let p = try args.double("against-norm", where: .between(0.05...1000)) {
       config.claim = args.flag("fourier") ? .fourierNorm(p) : .inputNorm(p)
@@ -101,12 +101,16 @@ extension VerifierCommand {
       }
       config.claimedNorm = p
     }
+    let slice = try SweepSlice(args, totalCases: config.cases)
     let progress = Progress.reporter("Theorem \(theorem)")
-    var sweep = theorem == "1" ? Theorem1.runSweep(config, progress: progress) : Theorem3.runSweep(config, progress: progress)
+    var sweep = theorem == "1"
+      ? Theorem1.runSweep(config, caseIndices: slice.caseIndices, progress: progress)
+      : Theorem3.runSweep(config, caseIndices: slice.caseIndices, progress: progress)
     let identities = TensorTheoremIdentities.results(theorem)
-    (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, identities)
+    (sweep.verdict, sweep.reason) = SweepVerdictRule(theorem: theorem).verdict(
+      sweep.cases.map { .init(verdict: $0.verdict, seed: $0.seed) }, identities: identities)
     if args.flag("json") {
-      output(JSONValue.object([
+      output(slice.report(JSONValue.object([
         ("theorem", .string(theorem)), ("verdict", .string(sweep.verdict.rawValue)), ("reason", .string(sweep.reason)),
         ("statement", .string(statement.oneLine)), ("identities", IdentityReport.json(identities)),
         ("configuration", .object([
@@ -114,7 +118,7 @@ extension VerifierCommand {
           ("initScale", .number(config.initScale)), ("horizon", .number(config.horizon)),
         ])),
         ("cases", .array(sweep.cases.map(caseJSON))),
-      ]).serialized(pretty: true))
+      ])).serialized(pretty: true))
     } else {
       var out = statement.rendered() + "\n" + IdentityReport.text(identities) + "\n"
       out += "Sweep: \(sweep.cases.count) case(s), seed \(config.seed), \(config.customNetwork != nil ? "user tensor" : config.architectures.map(\.rawValue).joined(separator: ", "))\(config.customData != nil ? ", user data" : ""), depths \(config.depths.map(String.init).joined(separator: ", ")), loss \(config.loss.rawValue), init N(0, \(config.initScale)²), horizon log(1/Loss) = \(short(config.horizon))\n"
@@ -144,7 +148,7 @@ extension VerifierCommand {
       let note = "plots written to \(dir): " + names.joined(separator: ", ")
       if args.flag("json") { errors(note) } else { output(note) }
     }
-    return sweep.verdict.exitCode
+    return slice.exitCode(sweep.verdict)
   }
 
   static func kindName(_ architecture: String) -> String {
@@ -177,7 +181,7 @@ extension VerifierCommand {
   }
 
   static func runTheorem5(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
-    DispatchQueue.global().async { _ = TensorTheoremIdentities.results("5") }
+    inBackground { _ = TensorTheoremIdentities.results("5") }
     var config = Theorem5SweepConfiguration()
     config.seed = try parsedSeed(args) ?? 1
     if let L = try args.int("depth", in: 2...5) { config.depths = [L] }
@@ -188,11 +192,13 @@ extension VerifierCommand {
     }
     config.cases = try args.int("cases", in: 1...1000) ?? 4
     if let against = try args.choice("against", from: ["l1"]) { config.claimsL1 = against == "l1" }
-    let sweep = Theorem5.runSweep(config, progress: Progress.reporter("Theorem 5"))
+    let slice = try SweepSlice(args, totalCases: config.cases)
+    let sweep = Theorem5.runSweep(config, caseIndices: slice.caseIndices, progress: Progress.reporter("Theorem 5"))
     let identities = TensorTheoremIdentities.results("5")
-    let (verdict, reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, identities)
+    let (verdict, reason) = SweepVerdictRule(theorem: "5").verdict(
+      sweep.cases.map { .init(verdict: $0.verdict, seed: $0.seed) }, identities: identities)
     if args.flag("json") {
-      output(JSONValue.object([
+      output(slice.report(JSONValue.object([
         ("theorem", .string("5")), ("verdict", .string(verdict.rawValue)), ("reason", .string(reason)),
         ("statement", .string(Theorem5.statement.oneLine)), ("identities", IdentityReport.json(identities)),
         ("cases", .array(sweep.cases.map { r in
@@ -206,7 +212,7 @@ extension VerifierCommand {
             ("claimedGap", r.claimedGap.map(JSONValue.number) ?? .null),
           ])
         })),
-      ]).serialized(pretty: true))
+      ])).serialized(pretty: true))
     } else {
       var out = Theorem5.statement.rendered() + "\n" + IdentityReport.text(identities) + "\n"
       out += "Sweep: \(sweep.cases.count) case(s), seed \(config.seed), depths \(config.depths.map(String.init).joined(separator: ", ")), scales α = \(config.scales.map(short).joined(separator: ", ")); each flow runs to relative residual \(short(Theorem5.Thresholds().residual)) (rtol 1e-8).\n"
@@ -225,7 +231,7 @@ extension VerifierCommand {
       let note = "plots written to \(dir): " + names.joined(separator: ", ")
       if args.flag("json") { errors(note) } else { output(note) }
     }
-    return verdict.exitCode
+    return slice.exitCode(verdict)
   }
 }
 
@@ -251,19 +257,15 @@ extension VerifierCommand {
     let swapped = args.flag("swapped")
     var config = Theorem2SweepConfiguration()
     config.seed = seed
-    let results = (0..<cases).map { i in
+    let slice = try SweepSlice(args, totalCases: cases)
+    let results = slice.caseIndices.map { i in
       Gunasekar2018.check(seed: config.seed(ofCase: i), depth: depths[i % depths.count], horizon: horizon, swapped: swapped)
     }
-    var (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: 0.75)
-    let discriminating = results.filter(\.discriminates).count
-    if !swapped && verdict == .holds && discriminating == 0 {
-      verdict = .inconclusive
-      reason = "no case's data discriminate the two problems (the swapped claims were not refuted); \(reason)"
-    } else if !swapped {
-      reason += "; \(discriminating) of \(results.count) case(s) refute both swapped claims"
-    }
+    let (verdict, reason) = SweepVerdictRule(theorem: "gunasekar2018", swapped: swapped).verdict(
+      results.map { .init(verdict: $0.verdict, seed: $0.seed, discriminates: $0.discriminates) },
+      identities: TensorTheoremIdentities.fullyConnected)
     if args.flag("json") {
-      output(JSONValue.object([
+      output(slice.report(JSONValue.object([
         ("theorem", .string("gunasekar2018")), ("verdict", .string(verdict.rawValue)), ("reason", .string(reason)),
         ("statement", .string(Gunasekar2018.statement.oneLine)), ("swapped", .bool(swapped)),
         ("identities", IdentityReport.json(TensorTheoremIdentities.fullyConnected)),
@@ -277,7 +279,7 @@ extension VerifierCommand {
                                               ("reason", .string(r.convolutionalSwapped.reason))])),
           ])
         })),
-      ]).serialized(pretty: true))
+      ])).serialized(pretty: true))
     } else {
       var out = Gunasekar2018.statement.rendered() + "\n" + IdentityReport.text(TensorTheoremIdentities.fullyConnected) + "\n"
       out += "Each case: one data set; an FC network (hidden widths 3) checked by Theorem 3's predicate, a full-length convolutional network checked by Theorem 2's, each against its own claim and against the other's (swapped).\n"
@@ -298,7 +300,7 @@ extension VerifierCommand {
       let note = "plots written to \(dir): " + names.joined(separator: ", ")
       if args.flag("json") { errors(note) } else { output(note) }
     }
-    return verdict.exitCode
+    return slice.exitCode(verdict)
   }
 }
 
@@ -316,11 +318,13 @@ extension VerifierCommand {
     }
     var config = Theorem2SweepConfiguration()
     config.seed = seed
-    let seeds = (0..<cases).map(config.seed(ofCase:))
+    let slice = try SweepSlice(args, totalCases: cases)
+    let seeds = slice.caseIndices.map(config.seed(ofCase:))
     let results = parallelMap(seeds) { Soudry2018.check(seed: $0, horizon: horizon, initScale: initScale, claimedNorm: claimed) }
-    let (verdict, reason) = combinedVerdict(results.map { ($0.verdict, $0.seed) }, decidedFraction: 0.75)
+    let (verdict, reason) = SweepVerdictRule(theorem: "soudry2018").verdict(
+      results.map { .init(verdict: $0.verdict, seed: $0.seed) }, refutedIdentities: [])
     if args.flag("json") {
-      output(JSONValue.object([
+      output(slice.report(JSONValue.object([
         ("theorem", .string("soudry2018")), ("verdict", .string(verdict.rawValue)), ("reason", .string(reason)),
         ("statement", .string(Soudry2018.statement.oneLine)), ("identities", .array([])),
         ("cases", .array(results.map { r in
@@ -335,7 +339,7 @@ extension VerifierCommand {
             ("claimedGrowthExponent", r.claimedGrowthExponent.map(JSONValue.number) ?? .null),
           ])
         })),
-      ]).serialized(pretty: true))
+      ])).serialized(pretty: true))
     } else {
       var out = Soudry2018.statement.rendered() + "\n"
       out += "Sweep: \(cases) case(s), seed \(seed), horizon log(1/Loss) = \(short(horizon)); ‖w(t) − ŵ log t‖ is bounded when its fitted growth exponent in log t is ≤ 0.1"
@@ -349,6 +353,6 @@ extension VerifierCommand {
       out += "\nVerdict: \(verdict.rawValue.uppercased()) — \(reason)\n"
       output(out)
     }
-    return verdict.exitCode
+    return slice.exitCode(verdict)
   }
 }

@@ -34,22 +34,25 @@ extension VerifierCommand {
     } else {
       config.cases = explicitCases ?? 12
     }
+    let slice = try SweepSlice(args, totalCases: custom?.count ?? config.cases)
     let thresholds = Theorem2.Thresholds()
     // The identities are derived and checked on another thread while the flows run.
     let networks = Set(config.networks)
-    DispatchQueue.global().async { _ = Theorem2.identityResults(networks: networks) }
+    inBackground { _ = Theorem2.identityResults(networks: networks) }
     var sweep: SweepResult
     if let custom {
-      let results = Theorem2.checkAll(custom, thresholds: thresholds)
-      sweep = Theorem2.assemble(cases: custom, results: results, thresholds: thresholds,
+      let cases = slice.caseIndices.map { custom[$0] }
+      let results = Theorem2.checkAll(cases, thresholds: thresholds)
+      sweep = Theorem2.assemble(cases: cases, results: results, thresholds: thresholds,
                                 shrinking: !args.flag("no-shrink"), initScale: config.initScale)
     } else {
       sweep = Theorem2.runSweep(config, thresholds: thresholds, shrinking: !args.flag("no-shrink"),
-                                progress: Progress.reporter("Theorem 2"))
+                                caseIndices: slice.caseIndices, progress: Progress.reporter("Theorem 2"))
     }
-    (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, Theorem2.identityResults(networks: networks))
+    (sweep.verdict, sweep.reason) = SweepVerdictRule(theorem: "2").verdict(
+      sweep.cases.map { .init(verdict: $0.verdict, seed: $0.seed) }, identities: Theorem2.identityResults(networks: networks))
     if args.flag("json") {
-      output(Theorem2Report.json(sweep, configuration: config, thresholds: thresholds).serialized(pretty: true))
+      output(slice.report(Theorem2Report.json(sweep, configuration: config, thresholds: thresholds)).serialized(pretty: true))
     } else {
       output(Theorem2Report.text(sweep, configuration: config, thresholds: thresholds, customData: custom != nil))
     }
@@ -58,7 +61,7 @@ extension VerifierCommand {
       let note = "plots written to \(dir): " + names.joined(separator: ", ")
       if args.flag("json") { errors(note) } else { output(note) }
     }
-    return sweep.verdict.exitCode
+    return slice.exitCode(sweep.verdict)
   }
 
   /// Cases on user-supplied data, decomposition or initialization: case 0 is exactly the

@@ -37,11 +37,13 @@ extension VerifierCommand {
         throw UsageError(message: "--alpha-sweep chooses its own scales and data",
                          hint: "drop --data, --scale, --against and --against-depth")
       }
-      return try runAlphaSweep(config, cases: try args.int("cases", in: 1...100) ?? 4, json: args.flag("json"),
+      let slice = try SweepSlice(args, totalCases: try args.int("cases", in: 1...100) ?? 4)
+      return try runAlphaSweep(config, slice: slice, json: args.flag("json"),
                                plot: args.value("plot"), output: output, errors: errors)
     }
-    DispatchQueue.global().async { _ = Theorem4.identityResults }
+    inBackground { _ = Theorem4.identityResults }
     var sweep: Theorem4SweepResult
+    let slice: SweepSlice
     if let path = args.value("data") {
       let ds = try LabeledDataset.load(path: path, kind: .regression)
       let kind = config.networks.count == 1 ? config.networks[0] : .diagonal
@@ -50,9 +52,9 @@ extension VerifierCommand {
       config.depths = [depth]
       var rng = SeededGenerator(seed: config.seed)
       let net = Theorem2.network(kind: kind, dimension: ds.dimension, depth: depth, using: &rng)
-      let count = try args.int("cases", in: 1...10_000) ?? 1
+      slice = try SweepSlice(args, totalCases: try args.int("cases", in: 1...10_000) ?? 1)
       var cases: [Theorem4Case] = []
-      for i in 0..<count {
+      for i in slice.caseIndices {
         var caseRNG = SeededGenerator(seed: config.seed(ofCase: i))
         let m = net.space.coordinateCount
         let alpha = config.alpha ?? Elementary.pow(10, caseRNG.uniform(in: config.logAlphaRange))
@@ -60,14 +62,17 @@ extension VerifierCommand {
         cases.append(Theorem4Case(seed: config.seed(ofCase: i), network: net, inputs: ds.inputs, targets: ds.targets,
                                   alpha: alpha, shape: eta, claim: config.claim))
       }
-      sweep = Theorem4.assemble(cases.map { Theorem4.check($0, thresholds: thresholds) }, thresholds: thresholds)
+      sweep = Theorem4.assemble(parallelMap(cases) { Theorem4.check($0, thresholds: thresholds) }, thresholds: thresholds)
     } else {
       config.cases = try args.int("cases", in: 1...10_000) ?? 12
-      sweep = Theorem4.runSweep(config, thresholds: thresholds, progress: Progress.reporter("Theorem 4"))
+      slice = try SweepSlice(args, totalCases: config.cases)
+      sweep = Theorem4.runSweep(config, thresholds: thresholds, caseIndices: slice.caseIndices,
+                                progress: Progress.reporter("Theorem 4"))
     }
-    (sweep.verdict, sweep.reason) = IdentityReport.adjusted(sweep.verdict, sweep.reason, Theorem4.identityResults)
+    (sweep.verdict, sweep.reason) = SweepVerdictRule(theorem: "4").verdict(
+      sweep.cases.map { .init(verdict: $0.verdict, seed: $0.seed) }, identities: Theorem4.identityResults)
     if args.flag("json") {
-      output(Theorem4Report.json(sweep, configuration: config, thresholds: thresholds).serialized(pretty: true))
+      output(slice.report(Theorem4Report.json(sweep, configuration: config, thresholds: thresholds)).serialized(pretty: true))
     } else {
       var text = Theorem4Report.text(sweep, configuration: config, thresholds: thresholds)
       if sweep.verdict == .refuted, let first = sweep.cases.first(where: { $0.verdict == .refuted }) {
@@ -82,27 +87,30 @@ extension VerifierCommand {
       }
       output(text)
     }
-    return sweep.verdict.exitCode
+    return slice.exitCode(sweep.verdict)
   }
 }
 
 extension VerifierCommand {
   /// The α-limit trends on generated cases: α ∈ {10^−0.5, 10^−1, 10^−1.5, 10^−2} for the
   /// weighted-ℓ1 side and {10^0.5, 10, 10^1.5} for the weighted-ℓ2 side.
-  static func runAlphaSweep(_ c: Theorem4SweepConfiguration, cases: Int, json: Bool, plot: String?,
+  static func runAlphaSweep(_ c: Theorem4SweepConfiguration, slice: SweepSlice, json: Bool, plot: String?,
                             output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
     let small = [-0.5, -1, -1.5, -2].map { Elementary.pow(10, $0) }
     let large = [0.5, 1, 1.5].map { Elementary.pow(10, $0) }
-    var rows: [(Theorem4Case, AlphaTrendResult)] = []
-    for i in 0..<cases {
+    let cases = slice.caseIndices.map { i -> Theorem4Case in
       let (kind, depth) = c.shape(ofCase: i)
-      let tc = Theorem4.generateCase(seed: c.seed(ofCase: i), kind: kind, depth: depth, configuration: c)
-      rows.append((tc, Theorem4.alphaTrend(network: tc.network, inputs: tc.inputs, targets: tc.targets, shape: tc.shape,
-                                           smallAlphas: small, largeAlphas: large)))
+      return Theorem4.generateCase(seed: c.seed(ofCase: i), kind: kind, depth: depth, configuration: c)
     }
-    let (verdict, reason) = combinedVerdict(rows.map { ($0.1.verdict, $0.0.seed) }, decidedFraction: 0.75)
+    let trends = parallelMap(cases) { tc in
+      Theorem4.alphaTrend(network: tc.network, inputs: tc.inputs, targets: tc.targets, shape: tc.shape,
+                          smallAlphas: small, largeAlphas: large)
+    }
+    let rows = Array(zip(cases, trends))
+    let (verdict, reason) = SweepVerdictRule(theorem: "4").verdict(
+      rows.map { .init(verdict: $0.1.verdict, seed: $0.0.seed) }, identities: Theorem4.identityResults)
     if json {
-      output(JSONValue.object([
+      output(slice.report(JSONValue.object([
         ("theorem", .string("4")),
         ("mode", .string("alphaSweep")),
         ("verdict", .string(verdict.rawValue)),
@@ -120,7 +128,7 @@ extension VerifierCommand {
             })),
           ])
         })),
-      ]).serialized(pretty: true))
+      ])).serialized(pretty: true))
     } else {
       var out = "Theorem 4 limits (spec §2.5): as α → 0 the flow's limit approaches argmin Σ ηⱼ^{−(L−2)}|ρⱼ| (L = 2: ‖ρ‖₁, at a logarithmic rate); as α → ∞ it approaches argmin Σ ρⱼ²/ηⱼ^{2(L−1)}, both s.t. XSᵀρ = y.\n"
       out += "Holds for a case when both distances fall monotonically toward their limit with a fitted rate > 0.\n\n"
@@ -136,7 +144,7 @@ extension VerifierCommand {
       let note = "plots written to \(dir): " + names.joined(separator: ", ")
       if json { errors(note) } else { output(note) }
     }
-    return verdict.exitCode
+    return slice.exitCode(verdict)
   }
 }
 

@@ -35,6 +35,8 @@ public enum VerifierCommand {
     .flag("general-init", help: "theorem 4: every layer i.i.d. N(0, α²); check the exact predictor of spec §2.7"),
     .flag("alpha-sweep", help: "theorem 4: the α → 0 (weighted ℓ1) and α → ∞ (weighted ℓ2) limits as trends over α"),
     .flag("json", help: "print one JSON object instead of the report"),
+    .value("shard", "I/N", help: "run only the I-th of N slices of the sweep (cases k with k mod N = I − 1; I from 1 to N), each case with its seed in the whole sweep; needs --json; exit 0 once the shard's JSON is written, then `verify merge` the N files (Docs/Cluster.md)"),
+    .value("threads", "N", help: "run the cases on at most N threads (default: all cores; 1: one thread); the results are the same for every N"),
     .value("plot", "DIR", help: "also write SVG plots of the run into DIR (theorems 1, 2, 3, 5, gunasekar2018; theorem 4 with --alpha-sweep)"),
     .flag("latex", help: "print only the theorem's statement as LaTeX (amsmath, amssymb) and exit"),
     .flag("statement", help: "print only the theorem's statement as text and exit"),
@@ -49,11 +51,16 @@ public enum VerifierCommand {
 
   /// Runs `verify` with the arguments (without the program name).
   public static func run(_ arguments: [String], output: (String) -> Void, errors: (String) -> Void) -> Int32 {
+    if arguments.first == "merge" { return runMerge(Array(arguments.dropFirst()), output: output, errors: errors) }
     do {
       let args = try parseArguments(arguments, specs: specs)
+      // --threads N: run again with the limit bound for every parallelMap under this run.
+      if let threads = try args.int("threads", in: 1...1024), Parallelism.threadLimit != threads {
+        return Parallelism.$threadLimit.withValue(threads) { run(arguments, output: output, errors: errors) }
+      }
       if args.flag("help") {
         output(helpText(program: "verify", overview: "Checks implicit-bias theorems for gradient flow on linear networks.",
-                        specs: specs, usage: "verify --theorem 2 [options]"))
+                        specs: specs, usage: "verify --theorem 2 [options]\n       verify merge SHARD.json… [--json]   (see verify merge --help)"))
         return 0
       }
       if args.flag("version") { output("verify \(version)"); return 0 }

@@ -13,12 +13,16 @@ struct DocsCommandTests {
     return try docs.sorted().map { ($0, try String(contentsOf: root.appendingPathComponent($0), encoding: .utf8)) }
   }
 
+  /// How the docs invoke the tool: `swift run verify`, and in scripts that build once
+  /// (Docs/Cluster.md) `swift run -c release verify` and `.build/release/verify`.
+  static let invocations = ["swift run verify", "swift run -c release verify", ".build/release/verify"]
+
   /// "swift run verify --theorem 2 --depth 3" up to the closing backtick or end of line.
   static func commands(in text: String) -> [String] {
     var out: [String] = []
     for line in text.components(separatedBy: "\n") {
       var rest = Substring(line)
-      while let r = rest.range(of: "swift run verify") {
+      while let r = invocations.compactMap({ rest.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
         let tail = rest[r.upperBound...]
         let end = tail.firstIndex { $0 == "`" } ?? tail.endIndex
         out.append(String(tail[..<end]).trimmingCharacters(in: .whitespaces))
@@ -41,6 +45,13 @@ struct DocsCommandTests {
           continue
         }
         do {
+          // `verify merge FILE… [--json]` has options of its own, and needs its files.
+          if args.first == "merge" {
+            let parsed = try parseArguments(Array(args.dropFirst()), specs: VerifierCommand.mergeSpecs)
+            #expect(!parsed.positionals.isEmpty, "\(file): `verify \(command)` names no shard files")
+            checked += 1
+            continue
+          }
           let parsed = try parseArguments(args, specs: VerifierCommand.specs)
           if let theorem = parsed.value("theorem") {
             #expect(VerifierCommand.statement(of: theorem) != nil, "\(file): unknown theorem in `verify \(command)`")
