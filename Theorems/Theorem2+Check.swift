@@ -63,9 +63,10 @@ extension Theorem2 {
       detail: result.lossBelowInitial.map { "reached \($0)" } ?? "not reached within the budget"))
 
     let problem = MaxMarginProblem(marginMatrix: network.marginMatrix(c.data), space: network.space, exponent: p)
-    let T = network.linearMap
+    // β = T ρ without forming T (the identity for diagonal networks).
+    let T = network.linearCoefficients
     let fin = trajectory.finalObservation
-    result.direction = (T * fin.transformed).normalized
+    result.direction = T(fin.transformed).normalized
     result.transformedDirection = fin.transformed.normalized
     if let r = problem.kktResidual(at: fin.transformed) {
       result.support = r.support
@@ -74,7 +75,7 @@ extension Theorem2 {
     let samples = trajectory.checkpoints.map {
       DirectionSample(logInverseLoss: $0.logInverseLoss, transformed: $0.transformed, weights: $0.weights)
     }
-    let search = problem.searchCertificate(samples: samples, linearMap: T,
+    let search = problem.searchCertificate(samples: samples, coefficients: T,
                                            validityTolerance: thresholds.certificateResidual)
     result.candidatesTried = search.candidatesTried
     var distances: [Double] = []
@@ -83,7 +84,7 @@ extension Theorem2 {
       let kkt = problem.kktResidual(at: cp.transformed)
       var dist: Double?
       if let cert = search.certificate {
-        dist = ((T * cert.point).normalized.subtracting((T * cp.transformed).normalized)).norm2
+        dist = (T(cert.point).normalized.subtracting(T(cp.transformed).normalized)).norm2
         distances.append(dist!)
       }
       result.checkpoints.append(CheckpointReport(
@@ -94,13 +95,13 @@ extension Theorem2 {
     }
     if let cert = search.certificate {
       result.certificate = CertificateReport(
-        direction: (T * cert.point).normalized, point: cert.point, multipliers: cert.multipliers,
+        direction: T(cert.point).normalized, point: cert.point, multipliers: cert.multipliers,
         residual: cert.residual, support: cert.support, active: cert.active, newtonIterations: cert.newtonIterations)
       let late = trajectory.checkpoints.indices.filter { trajectory.checkpoints[$0].logInverseLoss >= 99 }
       result.fittedRate = fittedDecayRate(logInverseLosses: late.map { trajectory.checkpoints[$0].logInverseLoss },
                                           distances: late.map { distances[$0] }, floor: thresholds.distanceFloor)
       if let opt = globalOptimum(problem: problem, depthExponent: p) {
-        result.globalOptimumDistance = ((T * opt).normalized.subtracting((T * cert.point).normalized)).norm2
+        result.globalOptimumDistance = (T(opt).normalized.subtracting(T(cert.point).normalized)).norm2
       }
     }
 
@@ -109,8 +110,8 @@ extension Theorem2 {
       result.verdict = .hypothesisNotMet
       var why = "initialization is sign-locked (\(lock.detail))"
       if let g = globalOptimum(problem: problem, depthExponent: p) {
-        let dg = ((T * g).normalized.subtracting(result.direction)).norm2
-        why += "; the flow's direction β̂ = [\(result.direction.map(short).joined(separator: ", "))] is at distance \(short(dg)) from the global ℓ_{\(formatExponent(p))} optimum [\((T * g).normalized.map(short).joined(separator: ", "))]"
+        let dg = (T(g).normalized.subtracting(result.direction)).norm2
+        why += "; the flow's direction β̂ = [\(result.direction.map(short).joined(separator: ", "))] is at distance \(short(dg)) from the global ℓ_{\(formatExponent(p))} optimum [\(T(g).normalized.map(short).joined(separator: ", "))]"
       }
       if let k = result.checkpoints.last?.kktResidual { why += ", KKT residual \(short(k)) at the last checkpoint" }
       result.reason = why
@@ -167,7 +168,7 @@ extension Theorem2 {
     let claimedResidual = claimedProblem.kktResidual(at: cert.point, tolerances: tight)?.total ?? .infinity
     result.claimedResidual = claimedResidual
     if let opt = globalOptimum(problem: claimedProblem, depthExponent: claimed) {
-      result.claimedOptimumDistance = ((T * opt).normalized.subtracting((T * cert.point).normalized)).norm2
+      result.claimedOptimumDistance = (T(opt).normalized.subtracting(T(cert.point).normalized)).norm2
     }
     guard converging else {
       result.verdict = .inconclusive
@@ -262,11 +263,11 @@ extension Theorem2 {
     let L = Double(flow.network.depth)
     let sqrtM = flow.metricWeights.map { $0.squareRoot() }
     let theta = zip(state, sqrtM).map { $0 * $1 / Elementary.pow(gamma, 1 / L) }
-    let grads = flow.marginGradients(state)
-    let scale = Elementary.pow(gamma, (L - 1) / L)
     let active = (0..<obs.margins.count).filter { obs.margins[$0] / gamma <= 1 + 1e-3 }
     // Not computed (NaN, "null" in JSON) when the dense NNLS would be too large.
     guard state.count * active.count <= MaxMarginProblem.largestResidualSystem else { return .nan }
+    let grads = flow.marginGradients(state)
+    let scale = Elementary.pow(gamma, (L - 1) / L)
     let h = Matrix(rows: state.count, columns: active.count) { c, k in grads[active[k], c] / scale / sqrtM[c] }
     let nnls = nonNegativeLeastSquares(h, theta)
     return nnls.residualNorm / max(theta.norm2, .leastNormalMagnitude)

@@ -210,7 +210,7 @@ extension Theorem4 {
     let under = c.inputs.rows < m
     r.hypotheses.append(HypothesisCheck(name: hyp[1].name, statement: hyp[1].statement, met: under,
                                         detail: "n = \(c.inputs.rows), m = \(m)"))
-    let b = c.inputs * net.linearMap
+    let b = net.transformedInputs(c.inputs)
     let rank = QRFactorization(b.transposed).rank(relativeTolerance: 1e-10)
     r.hypotheses.append(HypothesisCheck(name: hyp[2].name, statement: hyp[2].statement, met: rank == c.inputs.rows,
                                         detail: "rank \(rank) of \(c.inputs.rows)"))

@@ -47,6 +47,15 @@ extension MaxMarginProblem {
   public func searchCertificate(samples: [DirectionSample], linearMap: Matrix,
                                 validityTolerance: Double = 1e-10, maxCandidates: Int = 48,
                                 deadline: ContinuousClock.Instant? = nil) -> CertificateSearchResult {
+    searchCertificate(samples: samples, coefficients: { linearMap * $0 }, validityTolerance: validityTolerance,
+                      maxCandidates: maxCandidates, deadline: deadline)
+  }
+
+  /// `searchCertificate(samples:linearMap:…)` with β = T ρ given as a function (so that
+  /// T = I or an FFT need not be a stored matrix).
+  public func searchCertificate(samples: [DirectionSample], coefficients: ([Double]) -> [Double],
+                                validityTolerance: Double = 1e-10, maxCandidates: Int = 48,
+                                deadline: ContinuousClock.Instant? = nil) -> CertificateSearchResult {
     guard let last = samples.last, let scaled = unitMarginScaling(last.transformed) else {
       return CertificateSearchResult(certificate: nil, distance: nil, candidatesTried: 0, validCandidates: 0,
                                      bestInvalidResidual: nil)
@@ -96,7 +105,7 @@ extension MaxMarginProblem {
     for theta in [1e-8, 1e-4, 1e-2] { addActive((0..<pointCount).filter { last.weights[$0] >= theta * pmax }) }
     for tau in [1e-4, 1e-3, 1e-2] { addActive((0..<pointCount).filter { m[$0] <= 1 + tau }) }
 
-    let flowDirection = (linearMap * last.transformed).normalized
+    let flowDirection = coefficients(last.transformed).normalized
     var best: (KKTCertificate, Double)?
     var tried = 0, valid = 0
     var bestInvalid: Double?
@@ -125,7 +134,7 @@ extension MaxMarginProblem {
       guard let cert = polished else { continue }
       if cert.isValid(tolerance: validityTolerance) {
         valid += 1
-        let dist = ((linearMap * cert.point).normalized.subtracting(flowDirection)).norm2
+        let dist = (coefficients(cert.point).normalized.subtracting(flowDirection)).norm2
         if best == nil || dist < best!.1 - 1e-15 { best = (cert, dist) }
       } else {
         bestInvalid = min(bestInvalid ?? .infinity, cert.residual)

@@ -23,8 +23,12 @@ public struct LinearNetwork: Sendable, Equatable {
   public let inputDimension: Int
   /// Modes and their coordinates.
   public let space: TransformedSpace
-  /// β = linearMap · ρ (d × N).
-  public let linearMap: Matrix
+  /// β = linearMap · ρ (d × N). Not stored for diagonal networks (T = I would take d²
+  /// doubles, 800 MB at d = 10⁴): built on demand there; use `linearCoefficients` and
+  /// `transformedInputs`, which never form it.
+  public var linearMap: Matrix { storedMap ?? .identity(inputDimension) }
+  /// T for every kind but `.diagonal`.
+  private let storedMap: Matrix?
   /// For kind `.orthogonallyDecomposable`: U₁, …, U_L (k_l × m); empty otherwise.
   public let layerBases: [Matrix]
 
@@ -37,7 +41,7 @@ public struct LinearNetwork: Sendable, Equatable {
   public static func diagonal(dimension d: Int, depth: Int) -> LinearNetwork {
     precondition(d >= 1 && depth >= 1, "diagonal network needs d ≥ 1 and depth ≥ 1, got d = \(d), L = \(depth)")
     return LinearNetwork(kind: .diagonal, depth: depth, inputDimension: d, space: .real(d),
-                         linearMap: .identity(d), layerBases: [])
+                         linearMap: nil, layerBases: [])
   }
 
   /// The full-length circular convolutional network of depth L on ℝᵈ (spec §1.4-3, §1.5).
@@ -99,9 +103,11 @@ public struct LinearNetwork: Sendable, Equatable {
   ///   Σₖ xₖ T_{k,(g,im)} = c·mult_g·Σₖ xₖ sin θ = −c·mult_g·Im X̂ⱼ      (θ = 2π jk/d),
   /// so the margins' matrix costs O(n d log d) rather than O(n d²). The flow itself runs in
   /// transformed coordinates and never transforms again.
-  /// - Complexity: O(rows · d log d) (convolutional), O(rows · d · N) otherwise.
+  /// - Complexity: O(rows · d log d) (convolutional), none (diagonal: T = I),
+  ///   O(rows · d · N) otherwise.
   public func transformedInputs(_ x: Matrix) -> Matrix {
     precondition(x.columns == inputDimension, "inputs have d = \(x.columns), network expects \(inputDimension)")
+    if kind == .diagonal { return x }
     guard kind == .convolutional else { return x * linearMap }
     let d = inputDimension, sp = space
     let c = Elementary.pow(Double(d), Double(depth - 2) / 2)
@@ -119,7 +125,7 @@ public struct LinearNetwork: Sendable, Equatable {
   }
 
   /// β = T ρ.
-  public func linearCoefficients(_ rho: [Double]) -> [Double] { linearMap * rho }
+  public func linearCoefficients(_ rho: [Double]) -> [Double] { storedMap.map { $0 * rho } ?? rho }
 
   /// The transformed coordinates a_l = U_lᵀ v_l of layer l's parameters v_l (real
   /// vectorization). For a convolutional network, a_{l,j} = (1/√d) Σᵢ e^{2πi ij/d} vᵢ, by FFT
@@ -150,12 +156,12 @@ public struct LinearNetwork: Sendable, Equatable {
   }
 
   private init(kind: NetworkKind, depth: Int, inputDimension: Int, space: TransformedSpace,
-               linearMap: Matrix, layerBases: [Matrix]) {
+               linearMap: Matrix?, layerBases: [Matrix]) {
     self.kind = kind
     self.depth = depth
     self.inputDimension = inputDimension
     self.space = space
-    self.linearMap = linearMap
+    self.storedMap = linearMap
     self.layerBases = layerBases
   }
 }
