@@ -72,9 +72,12 @@ public enum Gunasekar2018 {
 
   /// Case `seed`: one data set, the conv network of depth L with its Gaussian initialization,
   /// and an FC network with hidden widths 3 on the same data. With `swapped`, the case's verdict is that of the swapped claims.
-  public static func check(seed: UInt64, depth: Int, horizon: Double = 1e4, swapped: Bool = false) -> CaseResult {
+  /// `budget` bounds every flow of the case (`--max-seconds`, `--max-steps`).
+  public static func check(seed: UInt64, depth: Int, horizon: Double = 1e4, swapped: Bool = false,
+                           budget: FlowBudget = FlowBudget()) -> CaseResult {
     var configuration = Theorem2SweepConfiguration()
     configuration.horizon = horizon
+    configuration.budget = budget
     // Data from Theorem 2's depth-2 family (n ∈ [3d, 4d], d ∈ [3, 5]) at every depth: with
     // several support points the SVM is generically not a KKT point of ℓ_{2/L}(DFT), so the
     // swapped claims can be refuted (with one support point every ℓ_p problem shares it).
@@ -86,15 +89,20 @@ public enum Gunasekar2018 {
                           initialLayers: Theorem2.gaussianInitialization(network: network, scale: configuration.initScale,
                                                                          using: &netRNG),
                           loss: conv.loss, horizon: horizon)
+      conv.budget = budget
     }
     let convCase = conv
     let convSwapped = { var c = convCase; c.claimedExponent = 2; return c }()
     var rng = SeededGenerator(seed: seed ^ 0x6A5E_C4A7)
     let network = TensorNetwork(.fullyConnected(widths: Array(repeating: 3, count: depth - 1)), inputDimension: conv.data.dimension)
-    let fc = TensorClassificationCase(
-      seed: seed, network: network, data: conv.data,
-      initialLayers: network.layerSizes.map { rng.gaussianVector($0, standardDeviation: 0.1) },
-      loss: .exponential, horizon: horizon)
+    let fc = {
+      var c = TensorClassificationCase(
+        seed: seed, network: network, data: conv.data,
+        initialLayers: network.layerSizes.map { rng.gaussianVector($0, standardDeviation: 0.1) },
+        loss: .exponential, horizon: horizon)
+      c.budget = budget
+      return c
+    }()
     let p = 2 / Double(depth)
     let results = parallelMap([0, 1, 2, 3]) { k -> (TensorCaseResult?, Theorems.CaseResult?) in
       switch k {

@@ -167,8 +167,9 @@ extension NeighbourTheorem {
   /// Checks the theorem on data (X, y): the flow's limit against argmin Q (dual Newton),
   /// with the exact invariant along the path. `claimedDepth` (Woodworth only) checks the
   /// same flow against Q of another depth, which must be refuted.
+  /// `budget` bounds the flow (`--max-seconds`, `--max-steps`).
   public func check(inputs x: Matrix, targets y: [Double], depth: Int, alpha: Double, shape: Double = 0,
-                    claimedDepth: Int? = nil, seed: UInt64 = 0) -> NeighbourResult {
+                    claimedDepth: Int? = nil, seed: UInt64 = 0, budget: FlowBudget = FlowBudget()) -> NeighbourResult {
     var r = NeighbourResult(theorem: self, seed: seed, depth: depth, alpha: alpha, shape: shape, verdict: .inconclusive, reason: "")
     let rank = QRFactorization(x.transposed).rank(relativeTolerance: 1e-10)
     guard x.rows < x.columns, rank == x.rows, alpha > 0, abs(shape) < 1, self == .azulay2021 || depth >= 2 else {
@@ -179,11 +180,11 @@ extension NeighbourTheorem {
     let (model, state, potential, invariant) = setup(depth: depth, alpha: alpha, shape: shape, d: x.columns)
     var options = RegressionOptions()
     options.tolerances = IntegratorTolerances(relative: 1e-10, absolute: 1e-13)
-    let t = integrateSeparableModel(model, inputs: x, targets: y, initialState: state, options: options)
+    let t = integrateSeparableModel(model, inputs: x, targets: y, initialState: state, options: budget.applied(to: options))
     r.steps = t.steps
     r.limit = t.coefficients
     r.invariantDrift = (t.samples + [t.state]).map(invariant).max() ?? 0
-    if let failure = t.failure { r.reason = "the flow did not interpolate: \(failure)"; return r }
+    if t.failure != nil { r.reason = "the flow did not interpolate: \(describe(t.stop, budget: budget))"; return r }
     let predicted = SeparableConvexProgram(b: x, y: y, potential: potential).solveDual()
     guard predicted.status == .optimal else { r.reason = "the dual solve did not converge (\(predicted.stopReason))"; return r }
     r.predicted = predicted.rho
@@ -192,6 +193,10 @@ extension NeighbourTheorem {
     let ok = dist <= 1e-8 && (r.invariantDrift ?? 1) <= 1e-8
     if let k = claimedDepth, k != depth, self == .woodworth2020 {
       let wrong = SeparableConvexProgram(b: x, y: y, potential: setup(depth: k, alpha: alpha, shape: shape, d: x.columns).potential).solveDual()
+      guard wrong.status == .optimal else {
+        r.reason = "the claimed regularizer's dual solve (Q^\(k)) did not converge (\(wrong.stopReason)), so the claim cannot be judged; relative distance \(short(dist)) to argmin Q^\(depth)"
+        return r
+      }
       let cd = t.coefficients.subtracting(wrong.rho).norm2 / max(wrong.rho.norm2, .leastNormalMagnitude)
       r.claimedDistance = cd
       r.verdict = ok && cd >= 1e-4 ? .refuted : .inconclusive

@@ -57,8 +57,15 @@ public enum Soudry2018 {
 
   /// Case `seed`: Theorem 2's depth-1 data family (n ∈ [6, 12], d ∈ [3, 6]) and w(0) drawn
   /// N(0, σ²I), run to log(1/Loss) = horizon.
+  /// `budget` bounds the flow (`--max-seconds`, `--max-steps`); `limits` are the tests'.
   public static func check(seed: UInt64, horizon: Double = 1e4, initScale: Double = 0.1, claimedNorm: Double? = nil,
-                           thresholds: Thresholds = Thresholds()) -> Result {
+                           thresholds: Thresholds = Thresholds(), budget: FlowBudget = FlowBudget()) -> Result {
+    check(seed: seed, horizon: horizon, initScale: initScale, claimedNorm: claimedNorm, thresholds: thresholds,
+          budget: budget, limits: NumericalLimits())
+  }
+
+  static func check(seed: UInt64, horizon: Double, initScale: Double, claimedNorm: Double?, thresholds: Thresholds,
+                    budget: FlowBudget, limits: NumericalLimits) -> Result {
     var configuration = Theorem2SweepConfiguration()
     configuration.horizon = horizon
     let base = Theorem2.generateCase(seed: seed, kind: .diagonal, depth: 1, configuration: configuration)
@@ -70,27 +77,42 @@ public enum Soudry2018 {
                    logTimes: [], residualNorms: [], scaledDirectionErrors: [], growthExponent: nil,
                    claimedResidualNorms: nil, claimedGrowthExponent: nil)
     let z = data.signedInputs
-    let sep = separabilityMargin(z)
+    let sep = separabilityMargin(z, maxIterations: limits.lpPivots)
     r.hypotheses.append(HypothesisCheck(name: "separable", statement: statement.hypotheses[0].statement, met: sep.isSeparable,
-                                        detail: "LP margin t* = \(short(sep.margin))"))
+                                        detail: sep.status == .optimal ? "LP margin t* = \(short(sep.margin))"
+                                          : "not decided: the LP stopped (\(sep.status))"))
+    guard sep.status == .optimal else {
+      r.reason = separabilityUndecided(sep)
+      return r
+    }
     guard sep.isSeparable else {
       r.verdict = .hypothesisNotMet
       r.reason = "the data are not linearly separable at double precision (LP margin t* = \(short(sep.margin)) ≤ its resolution \(short(sep.tolerance)); a margin below that would need log(1/Loss) beyond 1e12 to show)"
       return r
     }
-    let svm = hardMarginSVM(z)
+    let svm = hardMarginSVM(z, maxIterations: limits.nnlsIterations)
+    guard svm.status == .optimal else {
+      r.reason = svmUndecided(svm)
+      return r
+    }
+    let options = limits.applied(to: budget.applied(to: TrajectoryOptions(checkpoints: TrajectoryOptions.halfDecades(upTo: horizon))))
     let trajectory = integrateTensorClassificationFlow(
-      network: network, data: data, loss: .exponential, initialLayers: [w0],
-      options: TrajectoryOptions(checkpoints: TrajectoryOptions.halfDecades(upTo: horizon)))
+      network: network, data: data, loss: .exponential, initialLayers: [w0], options: options)
     r.hypotheses.append(HypothesisCheck(name: "loss below ℓ(0)", statement: statement.hypotheses[1].statement,
                                         met: trajectory.lossBelowInitial != nil,
                                         detail: trajectory.lossBelowInitial.map { "reached at log t ≈ \(short($0.logPhysicalTime))" }
                                           ?? "not reached"))
     // The last five half-decade checkpoints (two decades of log(1/Loss)), after the early
     // transient: boundedness is judged where the flow is asymptotic.
+    let stopText = describe(trajectory.stop, budget: budget, reached: trajectory.finalObservation.logInverseLoss,
+                            horizon: horizon)
+    guard trajectory.stop == .completed else {
+      r.reason = "the flow stopped early: \(stopText)"
+      return r
+    }
     let late = Array(trajectory.checkpoints.filter { $0.logPhysicalTime > 1 }.suffix(5))
     guard late.count >= 3 else {
-      r.reason = "fewer than 3 checkpoints with log t > 1 (\(describe(trajectory.stop)))"
+      r.reason = "fewer than 3 checkpoints with log t > 1 (\(stopText)); a larger --horizon would decide"
       return r
     }
     let residual = soudryResidual(weights: late.map(\.coefficients), logTimes: late.map(\.logPhysicalTime),
@@ -115,7 +137,11 @@ public enum Soudry2018 {
       r.reason = "--against-norm for soudry2018 supports P = 1 (the ℓ1 max margin, by an LP)"
       return r
     }
-    let l1 = l1MaxMargin(z)
+    let l1 = l1MaxMargin(z, maxIterations: limits.lpPivots)
+    guard l1.status == .optimal else {
+      r.reason = lpUndecided(l1.status, pivots: l1.program.iterations, "the ℓ1 max margin")
+      return r
+    }
     let claimed = soudryResidual(weights: late.map(\.coefficients), logTimes: late.map(\.logPhysicalTime),
                                  svmSolution: l1.beta)
     r.claimedResidualNorms = claimed.residualNorms

@@ -32,6 +32,8 @@ public struct TensorSweepConfiguration: Sendable {
   /// Given data (`--data FILE`) used for every case; the cases then differ only in their
   /// initialization.
   public var customData: ClassificationData?
+  /// The run's budgets (`--max-seconds`, `--max-steps`), handed to every case.
+  public var budget = FlowBudget()
   public init() {}
 
   /// Architecture and depth of case i: architectures cycle fastest, then depths.
@@ -51,6 +53,7 @@ public struct TensorSweepConfiguration: Sendable {
     var c = TensorSweepConfiguration.makeCase(seed: seed(ofCase: i), kind: kind, depth: depth, widths: widths,
                                               loss: loss, initScale: initScale, horizon: horizon,
                                               dimension: customData?.dimension ?? customNetwork?.inputDimension)
+    c.budget = budget
     if let data = customData { c.data = data }
     if let network = customNetwork {
       var rng = SeededGenerator(seed: seed(ofCase: i) ^ 0x7E45_0A)
@@ -65,7 +68,9 @@ public struct TensorSweepConfiguration: Sendable {
                               dimension: Int? = nil) -> TensorClassificationCase {
     var rng = SeededGenerator(seed: seed)
     let n = rng.integer(in: 5...10), drawn = rng.integer(in: 3...6)
-    let d = dimension ?? drawn
+    // Given filter sizes need d ≥ the longest filter (a drawn d below it would trap).
+    let longestFilter = kind == .convolutional ? (widths?.max() ?? 0) : 0
+    let d = dimension ?? max(drawn, longestFilter)
     let data = Theorem2.separableData(n: n, d: d, sparsity: rng.integer(in: 1...d), margin: 0.1, using: &rng)
     let architecture: TensorNetwork.Architecture
     switch kind {
@@ -115,8 +120,8 @@ extension Theorem1 {
   /// fitted rate r of ε: remaining ≤ m/(1 − 10^{−r}) (geometric series over decades).
   public static func check(_ c: TensorClassificationCase, claimedNorm: Double? = nil,
                            thresholds: Thresholds = Thresholds()) -> TensorCaseResult {
-    var (r, _) = TensorClassificationEvidence.run(c, statement: statement)
-    guard r.verdict != .hypothesisNotMet else { return r }
+    var (r, _, decided) = TensorClassificationEvidence.run(c, statement: statement, needsSVM: false)
+    guard !decided else { return r }
     let eps = r.checkpoints.map(\.lyuLiEpsilon), tuple = r.checkpoints.map { $0.tupleResidual ?? .infinity }
     r.rates["epsilon"] = TensorClassificationEvidence.rate(r.checkpoints) { $0.lyuLiEpsilon }
     r.rates["tuple"] = TensorClassificationEvidence.rate(r.checkpoints) { $0.tupleResidual }
@@ -138,7 +143,24 @@ extension Theorem1 {
     guard let p = claimedNorm else { return r }
     // The wrong-claim mode.
     let z = c.data.signedInputs
-    let optimum = p == 1 ? l1MaxMargin(z).beta : hardMarginSVM(z).w
+    let optimum: [Double]
+    if p == 1 {
+      let lp = l1MaxMargin(z, maxIterations: c.limits.lpPivots)
+      guard lp.status == .optimal else {
+        r.verdict = .inconclusive
+        r.reason = lpUndecided(lp.status, pivots: lp.program.iterations, "the ℓ1 max margin") + "; " + r.reason
+        return r
+      }
+      optimum = lp.beta
+    } else {
+      let svm = hardMarginSVM(z, maxIterations: c.limits.nnlsIterations)
+      guard svm.status == .optimal else {
+        r.verdict = .inconclusive
+        r.reason = svmUndecided(svm) + "; " + r.reason
+        return r
+      }
+      optimum = svm.w
+    }
     let claimed = optimum.normalized
     let distance = r.direction.subtracting(claimed).norm2
     r.claimedResidual = distance
@@ -207,8 +229,8 @@ extension Theorem3 {
   /// the layers' rank-one alignment across checkpoints.
   public static func check(_ c: TensorClassificationCase, claim: Claim = .theorem,
                            thresholds: Thresholds = Thresholds()) -> TensorCaseResult {
-    var (r, svm) = TensorClassificationEvidence.run(c, statement: statement)
-    guard r.verdict != .hypothesisNotMet, let svm else { return r }
+    var (r, svm, decided) = TensorClassificationEvidence.run(c, statement: statement)
+    guard !decided, let svm else { return r }
     let angles = r.checkpoints.map(\.svmAngle)
     let ratios = r.checkpoints.compactMap(\.maxRankOneRatio)
     r.rates["angle"] = TensorClassificationEvidence.rate(r.checkpoints) { $0.svmAngle }

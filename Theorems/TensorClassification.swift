@@ -14,6 +14,10 @@ public struct TensorClassificationCase: Sendable {
   public var loss: ClassificationLoss
   /// The largest log(1/Loss) checkpoint.
   public var horizon: Double
+  /// The run's budgets (`--max-seconds`, `--max-steps`).
+  public var budget = FlowBudget()
+  /// Solver caps and integrator settings (internal: the tests' way to inject failures).
+  var limits = NumericalLimits()
 
   public init(seed: UInt64, network: TensorNetwork, data: ClassificationData, initialLayers: [[Double]],
               loss: ClassificationLoss, horizon: Double) {
@@ -86,10 +90,15 @@ public struct TensorCaseResult: Sendable {
 }
 
 enum TensorClassificationEvidence {
-  /// Runs the flow and gathers per-checkpoint evidence; nil trajectory when a hypothesis
-  /// fails before integration (non-separable data).
-  static func run(_ c: TensorClassificationCase, statement: TheoremStatement)
-    -> (result: TensorCaseResult, svm: SVMResult?)
+  /// Runs the flow and gathers per-checkpoint evidence. The result is already final
+  /// (`decided`) when the case cannot be judged: a hypothesis fails before integration
+  /// (non-separable data), a solver did not finish (the separability LP, the SVM's NNLS), or
+  /// the flow stopped short of the horizon (a budget, the integrator) — inconclusive then,
+  /// with the reason and the evidence gathered so far.
+  /// - Parameter needsSVM: whether the verdict rests on ŵ_SVM (Theorem 3); Theorem 1 only
+  ///   reports the distance to it.
+  static func run(_ c: TensorClassificationCase, statement: TheoremStatement, needsSVM: Bool = true)
+    -> (result: TensorCaseResult, svm: SVMResult?, decided: Bool)
   {
     let network = c.network, L = network.depth
     let z = c.data.signedInputs
@@ -102,21 +111,30 @@ enum TensorClassificationEvidence {
       result.hypotheses.append(HypothesisCheck(name: h.name, statement: h.statement, met: true,
                                                detail: "by construction (\(c.architectureName))"))
     }
-    let sep = separabilityMargin(z)
+    let sep = separabilityMargin(z, maxIterations: c.limits.lpPivots)
     let separable = hyp.first { $0.name == "separable" }!
     result.hypotheses.append(HypothesisCheck(
       name: separable.name, statement: separable.statement, met: sep.isSeparable,
-      detail: sep.isSeparable ? "LP margin t* = \(short(sep.margin)) > 0"
+      detail: sep.status != .optimal ? "not decided: the LP stopped (\(sep.status))"
+        : sep.isSeparable ? "LP margin t* = \(short(sep.margin)) > 0"
         : "LP margin t* = \(short(sep.margin)) ≤ 0: no separator exists (Gordan witness ‖Zᵀλ‖₁ = \(short(sep.witnessNorm1)))"))
+    guard sep.status == .optimal else {
+      result.reason = separabilityUndecided(sep)
+      return (result, nil, true)
+    }
     guard sep.isSeparable else {
       result.verdict = .hypothesisNotMet
       result.reason = "the data are not linearly separable at double precision (LP margin t* = \(short(sep.margin)) ≤ its resolution \(short(sep.tolerance)); a margin below that would need log(1/Loss) beyond 1e12 to show), so Loss cannot fall below ℓ(0)"
-      return (result, nil)
+      return (result, nil, true)
     }
-    let svm = hardMarginSVM(z)
+    let svm = hardMarginSVM(z, maxIterations: c.limits.nnlsIterations)
     result.svmDirection = svm.w.normalized
+    guard svm.status == .optimal || !needsSVM else {
+      result.reason = svmUndecided(svm)
+      return (result, nil, true)
+    }
 
-    let options = TrajectoryOptions(checkpoints: TrajectoryOptions.halfDecades(upTo: c.horizon))
+    let options = c.limits.applied(to: c.budget.applied(to: TrajectoryOptions(checkpoints: TrajectoryOptions.halfDecades(upTo: c.horizon))))
     let trajectory = integrateTensorClassificationFlow(network: network, data: c.data, loss: c.loss,
                                                        initialLayers: c.initialLayers, options: options)
     let below = hyp.first { $0.name == "loss below ℓ(0)" }!
@@ -149,9 +167,13 @@ enum TensorClassificationEvidence {
     result.direction = trajectory.finalObservation.coefficients.normalized
     result.steps = trajectory.statistics.acceptedSteps
     if case .completed = trajectory.stop {} else {
-      result.reason = "the flow stopped early: \(describe(trajectory.stop)); "
+      // Evidence short of the horizon decides nothing: the thresholds are set for it.
+      result.verdict = .inconclusive
+      result.reason = "the flow stopped early: " + describe(
+        trajectory.stop, budget: c.budget, reached: trajectory.finalObservation.logInverseLoss, horizon: c.horizon)
+      return (result, svm, true)
     }
-    return (result, svm)
+    return (result, svm, false)
   }
 
   /// The fitted decay rate of a late series (nil with fewer than 3 finite points).

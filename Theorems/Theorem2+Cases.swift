@@ -15,6 +15,8 @@ public struct Theorem2SweepConfiguration: Sendable {
   public var horizon = 1e4
   /// --against-norm P (nil: the theorem's 2/L).
   public var claimedExponent: Double?
+  /// The run's budgets (`--max-seconds`, `--max-steps`), handed to every case.
+  public var budget = FlowBudget()
   public init() {}
 
   /// Network kind and depth of case i: kinds cycle fastest, then depths.
@@ -113,8 +115,10 @@ extension Theorem2 {
     let data = separableData(n: n, d: d, sparsity: k, margin: 0.1, using: &rng)
     let net = network(kind: kind, dimension: d, depth: depth, using: &rng)
     let initial = gaussianInitialization(network: net, scale: configuration.initScale, using: &rng)
-    return Theorem2Case(seed: seed, network: net, data: data, initialLayers: initial, loss: configuration.loss,
-                        horizon: configuration.horizon, claimedExponent: configuration.claimedExponent)
+    var c = Theorem2Case(seed: seed, network: net, data: data, initialLayers: initial, loss: configuration.loss,
+                         horizon: configuration.horizon, claimedExponent: configuration.claimedExponent)
+    c.budget = configuration.budget
+    return c
   }
 
   /// Shrink candidates of a case, simplest first: dimensions first (drop a point, then a

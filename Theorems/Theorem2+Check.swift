@@ -37,7 +37,7 @@ extension Theorem2 {
         ? "S and U_l given; U_lᵀU_l = I checked when they were built or read"
         : "by construction (\(network.kind == .diagonal ? "S = I, U_l = I" : "S = d^{(L−2)/2} F, U_l = F̄/√d"))"))
     // H2: separability.
-    let sep = SeparabilityEvidence(c.data.signedInputs)
+    let sep = SeparabilityEvidence(c.data.signedInputs, lpPivots: c.limits.lpPivots)
     result.hypotheses.append(HypothesisCheck(
       name: hyp[1].name, statement: hyp[1].statement, met: sep.isSeparable, detail: sep.detail))
     // H3: not sign-locked.
@@ -52,9 +52,11 @@ extension Theorem2 {
     }
 
     // The flow.
-    let options = TrajectoryOptions(checkpoints: TrajectoryOptions.halfDecades(upTo: c.horizon))
+    let options = c.limits.applied(to: c.budget.applied(to: TrajectoryOptions(checkpoints: TrajectoryOptions.halfDecades(upTo: c.horizon))))
     let trajectory = integrateClassificationFlow(network: network, data: c.data, loss: c.loss,
                                                  initialState: state0, options: options)
+    let stopText = describe(trajectory.stop, budget: c.budget, reached: trajectory.finalObservation.logInverseLoss,
+                            horizon: c.horizon)
     if let lb = trajectory.lossBelowInitial {
       result.lossBelowInitial = "at clock s = \(short(lb.clock)) (step \(lb.step), physical time t ≈ e^\(short(lb.logPhysicalTime)))"
     }
@@ -75,8 +77,11 @@ extension Theorem2 {
     let samples = trajectory.checkpoints.map {
       DirectionSample(logInverseLoss: $0.logInverseLoss, transformed: $0.transformed, weights: $0.weights)
     }
-    let search = problem.searchCertificate(samples: samples, coefficients: T,
-                                           validityTolerance: thresholds.certificateResidual)
+    // Past the deadline no time is left for the search (the case is inconclusive then).
+    let searchSkipped = c.budget.isExpired
+    let search = problem.searchCertificate(samples: searchSkipped ? [] : samples, coefficients: T,
+                                           validityTolerance: thresholds.certificateResidual,
+                                           newtonIterations: c.limits.newtonIterations, deadline: c.budget.deadline)
     result.candidatesTried = search.candidatesTried
     var distances: [Double] = []
     let flow = ClassificationFlow(network: network, data: c.data, loss: c.loss)
@@ -120,21 +125,26 @@ extension Theorem2 {
     if trajectory.lossBelowInitial == nil {
       // Separable data: Loss < ℓ(0) may still happen later, so this is not a failed hypothesis.
       result.verdict = .inconclusive
-      result.reason = "the flow did not reach Loss < ℓ(0) within the budget (\(describe(trajectory.stop))); a larger budget or initialization scale would decide"
+      result.reason = "the flow did not reach Loss < ℓ(0): \(stopText)"
+        + (trajectory.stop == .completed ? "; a larger initialization scale would decide" : "")
       return result
     }
     if trajectory.stop != .completed {
       result.verdict = .inconclusive
-      result.reason = "the flow stopped early: \(describe(trajectory.stop)); a larger budget or a smaller horizon would decide"
+      result.reason = "the flow stopped early: \(stopText)"
       return result
     }
     guard let cert = search.certificate, let last = distances.last else {
       result.verdict = .inconclusive
-      result.reason = "no KKT point certified near the flow (\(search.candidatesTried) candidates, \(search.validCandidates) valid"
-        + (search.bestInvalidResidual.map { ", best residual \(short($0))" } ?? "")
+      if searchSkipped {
+        result.reason = "the \(c.budget.timeBudgetDescription) ran out after the flow reached the horizon, before the certificate search; \(FlowBudget.timeBudgetAdvice)"
+        return result
+      }
+      result.reason = "no KKT point certified near the flow (\(search.candidatesTried) candidates polished by Newton's method, at most \(c.limits.newtonIterations) iterations each; \(search.validCandidates) valid"
+        + (search.bestInvalidResidual.map { ", best residual \(short($0)) against the bound \(short(thresholds.certificateResidual))" } ?? "")
         + (search.skippedTooLarge > 0 ? ", \(search.skippedTooLarge) skipped: Newton system above \(MaxMarginProblem.largestNewtonSystem) unknowns" : "")
-        + (search.skippedByDeadline > 0 ? ", \(search.skippedByDeadline) skipped: time budget" : "")
-        + "); a longer horizon may separate the support"
+        + (search.skippedByDeadline > 0 ? ", \(search.skippedByDeadline) skipped: \(c.budget.timeBudgetDescription) ran out" : "")
+        + "); a longer horizon (--horizon) may separate the support and active set"
       return result
     }
     if let g = result.globalOptimumDistance, g > thresholds.globalOptimumAgreement {
@@ -290,7 +300,7 @@ struct SeparabilityEvidence {
   /// entries (4·10⁶: 32 MB, seconds for the dense simplex; n = 1000, d = 10⁴ would be 2·10⁸).
   static let largestLinearProgram = 4_000_000
 
-  init(_ z: Matrix) {
+  init(_ z: Matrix, lpPivots: Int? = nil) {
     let n = z.rows, d = z.columns
     let lpSize = (n + 2 * d) * (d + 1)
     if lpSize > Self.largestLinearProgram {
@@ -305,22 +315,19 @@ struct SeparabilityEvidence {
       reason = "separability could not be decided: \(detail); a smaller instance (or a sparse LP solver) would decide"
       return
     }
-    let sep = separabilityMargin(z)
+    let sep = separabilityMargin(z, maxIterations: lpPivots)
+    guard sep.status == .optimal else {
+      isSeparable = false
+      undecided = true
+      detail = "not decided: the LP stopped (\(sep.status))"
+      reason = separabilityUndecided(sep)
+      return
+    }
     isSeparable = sep.isSeparable
     detail = sep.isSeparable
       ? "LP margin t* = \(short(sep.margin)) > 0"
       : "LP margin t* = \(short(sep.margin)) ≤ 0: no separator exists (Gordan witness λ ≥ 0, Σλ = 1, ‖Zᵀλ‖₁ = \(short(sep.witnessNorm1)))"
     reason = "the data are not linearly separable at double precision (LP margin t* = \(short(sep.margin)) ≤ its resolution \(short(sep.tolerance)); a margin below that would need log(1/Loss) beyond 1e12 to show), so Loss cannot fall below ℓ(0)"
-  }
-}
-
-func describe(_ stop: TrajectoryStop) -> String {
-  switch stop {
-  case .completed: "completed"
-  case .stepBudget(let n): "step budget of \(n) accepted steps exhausted"
-  case .clockBudget(let s, let g): "clock budget exhausted at s = \(short(s)) with log(1/Loss) = \(short(g))"
-  case .timeBudget(let g): "time budget (--max-seconds) exhausted at log(1/Loss) = \(short(g))"
-  case .integratorFailure(let why): "integrator failure: \(why)"
   }
 }
 

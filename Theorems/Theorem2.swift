@@ -99,6 +99,10 @@ public struct Theorem2Case: Sendable {
   public var horizon: Double
   /// The claimed exponent (nil: the theorem's 2/L).
   public var claimedExponent: Double?
+  /// The run's budgets (`--max-seconds`, `--max-steps`).
+  public var budget = FlowBudget()
+  /// Solver caps and integrator settings (internal: the tests' way to inject failures).
+  var limits = NumericalLimits()
 
   public init(seed: UInt64, network: LinearNetwork, data: ClassificationData, initialLayers: [[Double]],
               loss: ClassificationLoss, horizon: Double, claimedExponent: Double? = nil) {

@@ -33,8 +33,10 @@ extension Theorem4 {
   /// `smallAlphas` with a fitted rate > 0, and distance-to-ℓ2 falls monotonically as α
   /// grows over `largeAlphas` with a rate > 0; otherwise inconclusive (these are limits:
   /// a finite sweep can support them, not refute them).
+  /// - Parameter budget: the run's budgets (`--max-seconds`, `--max-steps`), for every flow.
   public static func alphaTrend(network: LinearNetwork, inputs: Matrix, targets: [Double], shape: [Double],
-                                smallAlphas: [Double], largeAlphas: [Double]) -> AlphaTrendResult {
+                                smallAlphas: [Double], largeAlphas: [Double],
+                                budget: FlowBudget = FlowBudget()) -> AlphaTrendResult {
     let L = network.depth
     let b = network.transformedInputs(inputs)
     let l1 = minimumWeightedL1Interpolant(b: b, y: targets, weights: WeightedRegularizer.weightedL1Weights(depth: L, shape: shape))
@@ -49,9 +51,10 @@ extension Theorem4 {
       var options = RegressionOptions()
       options.tolerances = IntegratorTolerances(relative: 1e-10, absolute: 1e-13)
       let t = integrateRegressionFlow(network: network, inputs: inputs, targets: targets,
-                                      initialState: c.initialState, options: options)
-      if let failure = t.failure {
-        return AlphaTrendResult(verdict: .inconclusive, reason: "α = \(short(alpha)): \(failure)", points: points)
+                                      initialState: c.initialState, options: budget.applied(to: options))
+      if t.failure != nil {
+        return AlphaTrendResult(verdict: .inconclusive, reason: "α = \(short(alpha)): the flow did not interpolate: \(describe(t.stop, budget: budget))",
+                                points: points)
       }
       points.append(AlphaTrendPoint(
         alpha: alpha,

@@ -22,12 +22,13 @@ public enum Theorem4 {
   /// When the dual route does not converge (small α at large depth, where Q is nearly a
   /// weighted ℓ1 norm and the dual's curvature spans many decades), Newton on the null
   /// space of B is tried; the result says which converged.
-  public static func predictedLimit(predictionMatrix b: Matrix, targets y: [Double],
-                                    regularizer q: WeightedRegularizer) -> SeparableConvexResult {
+  /// - Parameter options: the Newton budgets and stopping rules of both routes.
+  public static func predictedLimit(predictionMatrix b: Matrix, targets y: [Double], regularizer q: WeightedRegularizer,
+                                    options: SeparableConvexProgram.Options = .init()) -> SeparableConvexResult {
     let program = SeparableConvexProgram(b: b, y: y, potential: potential(q))
-    let dual = program.solveDual()
+    let dual = program.solveDual(options: options)
     if dual.status == .optimal { return dual }
-    let primal = program.solvePrimal()
+    let primal = program.solvePrimal(options: options)
     return primal.status == .optimal ? primal : dual
   }
 }

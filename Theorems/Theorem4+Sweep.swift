@@ -16,6 +16,8 @@ public struct Theorem4SweepConfiguration: Sendable {
   public var claim = Theorem4.Claim.theorem
   /// Draw every layer i.i.d. N(0, α²) and check the §2.7 predictor instead of Q.
   public var generalInitialization = false
+  /// The run's budgets (`--max-seconds`, `--max-steps`), handed to every case.
+  public var budget = FlowBudget()
   public init() {}
 
   public func shape(ofCase i: Int) -> (NetworkKind, Int) {
@@ -51,8 +53,10 @@ extension Theorem4 {
     let m = net.space.coordinateCount
     let eta = c.randomShape ? (0..<m).map { _ in rng.uniform(in: 0.5...1.5) } : Array(repeating: 1, count: m)
     let general = c.generalInitialization ? rng.gaussianVector(depth * m, standardDeviation: alpha) : nil
-    return Theorem4Case(seed: seed, network: net, inputs: x, targets: y, alpha: alpha, shape: eta, claim: c.claim,
-                        generalInitialization: general)
+    var out = Theorem4Case(seed: seed, network: net, inputs: x, targets: y, alpha: alpha, shape: eta, claim: c.claim,
+                           generalInitialization: general)
+    out.budget = c.budget
+    return out
   }
 
   /// Runs a sweep on all cores (results in case order); `caseIndices` runs only those cases

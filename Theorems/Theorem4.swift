@@ -138,6 +138,10 @@ public struct Theorem4Case: Sendable {
   /// A general initialization (every layer given, layout L·j + l): checked against the exact
   /// predictor of spec §2.7 instead of Q_{L,α,η} (Theorem 4 itself needs its structure).
   public var generalInitialization: [Double]?
+  /// The run's budgets (`--max-seconds`, `--max-steps`).
+  public var budget = FlowBudget()
+  /// Solver caps and integrator settings (internal: the tests' way to inject failures).
+  var limits = NumericalLimits()
 
   public init(seed: UInt64, network: LinearNetwork, inputs: Matrix, targets: [Double], alpha: Double,
               shape: [Double], claim: Theorem4.Claim = .theorem, generalInitialization: [Double]? = nil) {
@@ -225,6 +229,7 @@ extension Theorem4 {
     }
     var options = RegressionOptions()
     options.tolerances = IntegratorTolerances(relative: 1e-11, absolute: 1e-14)
+    options = c.limits.applied(to: c.budget.applied(to: options))
     let t = integrateRegressionFlow(network: net, inputs: c.inputs, targets: c.targets,
                                     initialState: c.initialState, options: options)
     r.steps = t.statistics.acceptedSteps
@@ -232,9 +237,9 @@ extension Theorem4 {
     r.conservationDrift = t.conservationDrift
     r.transformedLimit = t.transformed
     r.limit = net.linearCoefficients(t.transformed)
-    if let failure = t.failure {
+    if t.failure != nil {
       r.verdict = .inconclusive
-      r.reason = "the flow did not interpolate: \(failure); a larger budget (smaller α escapes slowly) would decide"
+      r.reason = "the flow did not interpolate: \(describe(t.stop, budget: c.budget))"
       return r
     }
     if let general = c.generalInitialization {
@@ -251,10 +256,11 @@ extension Theorem4 {
       return r
     }
     let q = WeightedRegularizer(depth: L, alpha: c.alpha, shape: c.shape)
-    let prediction = predictedLimit(predictionMatrix: b, targets: c.targets, regularizer: q)
+    let newton = SeparableConvexProgram.Options(maxIterations: c.limits.dualNewtonIterations ?? 200)
+    let prediction = predictedLimit(predictionMatrix: b, targets: c.targets, regularizer: q, options: newton)
     guard prediction.status == .optimal else {
       r.verdict = .inconclusive
-      r.reason = "the dual Newton solve did not converge (\(prediction.stopReason))"
+      r.reason = "the prediction argmin Q was not certified: Newton's method on the convex dual (then on the primal's null space) did not converge (\(prediction.stopReason), \(prediction.iterations) iterations); the flow's limit cannot be compared, and a scale α nearer 1 (--scale) would decide"
       return r
     }
     r.predicted = net.linearCoefficients(prediction.rho)

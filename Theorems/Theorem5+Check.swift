@@ -15,6 +15,10 @@ public struct Theorem5Case: Sendable {
   public var scales: [Double]
   /// A wrong claim (`--against l1`): the α → 0 limit is the minimum-ℓ1 interpolant.
   public var claimsL1 = false
+  /// The run's budgets (`--max-seconds`, `--max-steps`).
+  public var budget = FlowBudget()
+  /// Solver caps and integrator settings (internal: the tests' way to inject failures).
+  var limits = NumericalLimits()
 }
 
 /// A case's verdict and evidence.
@@ -47,6 +51,8 @@ public struct Theorem5SweepConfiguration: Sendable {
   public var scales: [Double] = [0.5, 0.2, 0.1, 0.05]
   /// `--against l1`: check the wrong claim that the limit is the minimum-ℓ1 interpolant.
   public var claimsL1 = false
+  /// The run's budgets (`--max-seconds`, `--max-steps`), handed to every case.
+  public var budget = FlowBudget()
   public init() {}
 
   public func seed(ofCase i: Int) -> UInt64 {
@@ -70,7 +76,7 @@ public struct Theorem5SweepConfiguration: Sendable {
     }
     shape[shape.count - 1] = [Double](repeating: 0, count: shape[shape.count - 1].count)
     return Theorem5Case(seed: seed(ofCase: i), network: network, inputs: x, targets: x * beta, shape: shape,
-                        scales: scales, claimsL1: claimsL1)
+                        scales: scales, claimsL1: claimsL1, budget: budget)
   }
 }
 
@@ -110,10 +116,13 @@ extension Theorem5 {
     var options = RegressionOptions()
     options.residualTolerance = thresholds.residual
     options.tolerances = IntegratorTolerances(relative: 1e-8, absolute: 1e-11)
+    options = c.limits.applied(to: c.budget.applied(to: options))
+    var firstFailure: String?
     for alpha in c.scales {
       let start = c.shape.map { $0.scaled(by: alpha) }
       let run = integrateTensorRegressionFlow(network: c.network, inputs: c.inputs, targets: c.targets,
                                               initialLayers: start, options: options)
+      if run.failure != nil && firstFailure == nil { firstFailure = "α = \(short(alpha)): \(describe(run.stop, budget: c.budget))" }
       r.steps.append(run.steps)
       r.distances.append(run.failure == nil
         ? run.coefficients.subtracting(betaMin).norm2 / max(betaMin.norm2, .leastNormalMagnitude) : nil)
@@ -122,7 +131,7 @@ extension Theorem5 {
     let table = zip(c.scales, r.distances).map { "α = \(short($0)): \($1.map(short) ?? "no interpolation")" }
       .joined(separator: ", ")
     guard pairs.count == c.scales.count else {
-      r.reason = "the flow did not interpolate at every scale (\(table))"
+      r.reason = "the flow did not interpolate at every scale (\(table))" + (firstFailure.map { "; \($0)" } ?? "")
       return r
     }
     // Fitted exponent: least squares of log(distance) on log(α).
@@ -136,6 +145,10 @@ extension Theorem5 {
       // The claim: β^∞(α) → argmin ‖β‖₁ s.t. Xβ = y (LP). Refuted when the flow's limits
       // are certified to approach β_min (monotone, rate > 0) and β_ℓ1 is far from β_min.
       let l1 = minimumWeightedL1Interpolant(b: c.inputs, y: c.targets, weights: Array(repeating: 1, count: d))
+      guard l1.status == .optimal else {
+        r.reason = "the minimum-ℓ1 interpolant LP did not finish (\(l1.status)), so the ℓ1 claim cannot be judged (\(table))"
+        return r
+      }
       let gap = l1.rho.subtracting(betaMin).norm2 / max(betaMin.norm2, .leastNormalMagnitude)
       r.claimedGap = gap
       let last = pairs.last!.1

@@ -43,18 +43,23 @@ extension MaxMarginProblem {
   /// Active sets: points whose loss weight pᵢ is not negligible (exponential tails make
   /// non-support weights vanish like e^{−gap·log(1/Loss)}), points within τ of unit
   /// margin, and, for p = 1 on a real space, the |P| smallest margins (a vertex).
-  /// - Parameter linearMap: T with β = Tρ, to measure distances between directions in β.
+  /// - Parameters:
+  ///   - linearMap: T with β = Tρ, to measure distances between directions in β.
+  ///   - newtonIterations: the iteration cap of each candidate's `polish` (a candidate whose
+  ///     Newton iteration has not converged by then does not validate).
   public func searchCertificate(samples: [DirectionSample], linearMap: Matrix,
                                 validityTolerance: Double = 1e-10, maxCandidates: Int = 48,
+                                newtonIterations: Int = 60,
                                 deadline: ContinuousClock.Instant? = nil) -> CertificateSearchResult {
     searchCertificate(samples: samples, coefficients: { linearMap * $0 }, validityTolerance: validityTolerance,
-                      maxCandidates: maxCandidates, deadline: deadline)
+                      maxCandidates: maxCandidates, newtonIterations: newtonIterations, deadline: deadline)
   }
 
   /// `searchCertificate(samples:linearMap:…)` with β = T ρ given as a function (so that
   /// T = I or an FFT need not be a stored matrix).
   public func searchCertificate(samples: [DirectionSample], coefficients: ([Double]) -> [Double],
                                 validityTolerance: Double = 1e-10, maxCandidates: Int = 48,
+                                newtonIterations: Int = 60,
                                 deadline: ContinuousClock.Instant? = nil) -> CertificateSearchResult {
     guard let last = samples.last, let scaled = unitMarginScaling(last.transformed) else {
       return CertificateSearchResult(certificate: nil, distance: nil, candidatesTried: 0, validCandidates: 0,
@@ -130,7 +135,7 @@ extension MaxMarginProblem {
       let polished = dual
         ? polishDual(active: a)
         : polish(support: s, active: a, initialPoint: scaled,
-                 initialMultipliers: nnlsMultipliers(at: scaled, support: s, active: a))
+                 initialMultipliers: nnlsMultipliers(at: scaled, support: s, active: a), maxIterations: newtonIterations)
       guard let cert = polished else { continue }
       if cert.isValid(tolerance: validityTolerance) {
         valid += 1

@@ -253,7 +253,9 @@ public struct RosenbrockIntegrator: Sendable {
     let n = Double(max(y.count, 1))
     let d0 = (sumY / n).squareRoot()
     let d1 = (sumF / n).squareRoot()
-    var h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1
+    // Weights far below the state's scale (rtol < 1e-154) overflow d₀ and d₁: ∞/∞ would
+    // be a NaN step, reported as a collapse to NaN.
+    var h0 = d0 < 1e-5 || d1 < 1e-5 || (d0 / d1).isNaN ? 1e-6 : 0.01 * d0 / d1
     h0 = min(h0, span, maxStep)
     for i in y.indices { stage[i] = y[i] + h0 * derivative[i] }
     system.evaluate(stage, into: &u1)

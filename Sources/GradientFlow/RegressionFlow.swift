@@ -128,6 +128,8 @@ public struct RegressionTrajectory: Sendable {
   public var conservationDrift: Double
   /// ρ(t) at accepted steps 1, 2, 4, 8, … (for invariants along the trajectory).
   public var samples: [[Double]] = []
+  /// Why the run stopped (`failure` is its text).
+  public var stop = RegressionStop.converged
 }
 
 /// Integrates the squared-loss flow until the relative residual criterion is met (not a
@@ -147,10 +149,15 @@ public func integrateRegressionFlow(network: LinearNetwork, inputs: Matrix, targ
   let c = conservedQuantities(state, network: network)
   var drift = 0.0
   for k in c.values.indices { drift = max(drift, abs(c.values[k] - conserved0.values[k])) }
+  let scale = max(c.scale, .leastNormalMagnitude)
+  if FlowInvariants.enabled {
+    FlowInvariants.checkConservation(drift: drift / scale, steps: run.steps, dimension: state.count,
+                                     tolerances: options.tolerances, scale: scale, "regression flow")
+  }
   return RegressionTrajectory(finalState: state, transformed: system.transformedProduct(state),
                               relativeResidual: run.relativeResidual, time: run.time, statistics: run.statistics,
-                              failure: run.failure, conservationDrift: drift / max(c.scale, .leastNormalMagnitude),
-                              samples: run.samples)
+                              failure: run.failure, conservationDrift: drift / scale,
+                              samples: run.samples, stop: run.stop)
 }
 
 /// The driver shared by the regression flows: accepted steps until the relative residual
@@ -160,30 +167,35 @@ func integrateToInterpolation<S: StiffSystem>(
   _ system: inout S, initialState: [Double], options: RegressionOptions,
   relativeResidual: ([Double]) -> Double, sample: ([Double]) -> [Double]
 ) -> (state: [Double], relativeResidual: Double, steps: Int, samples: [[Double]], failure: String?,
-      time: Double, statistics: IntegratorStatistics) {
+      time: Double, statistics: IntegratorStatistics, stop: RegressionStop) {
   var integrator = RosenbrockIntegrator(tolerances: options.tolerances)
   var state = initialState, t = 0.0, steps = 0
   var samples: [[Double]] = []
-  var failure: String?
+  var stop = RegressionStop.converged
   var rel = relativeResidual(state)
   while rel > options.residualTolerance {
     if steps >= options.maxSteps {
-      failure = "step budget of \(options.maxSteps) steps exhausted at relative residual \(rel)"
+      stop = .stepBudget(steps: options.maxSteps, relativeResidual: rel)
       break
     }
     if let deadline = options.deadline, ContinuousClock.now >= deadline {
-      failure = "time budget exhausted after \(steps) steps at relative residual \(rel)"
+      stop = .timeBudget(steps: steps, relativeResidual: rel)
       break
     }
     do {
       _ = try integrator.advance(&system, time: &t, state: &state, limit: .greatestFiniteMagnitude)
     } catch {
-      failure = "integrator failure: \(error)"
+      stop = .integratorFailure(error)
       break
     }
     steps += 1
     if steps & (steps - 1) == 0 { samples.append(sample(state)) }
+    let before = rel
     rel = relativeResidual(state)
+    if FlowInvariants.enabled {
+      FlowInvariants.checkRegressionStep(state: state, before: before, after: rel, tolerances: options.tolerances,
+                                         step: steps)
+    }
   }
-  return (state, rel, steps, samples, failure, t, integrator.statistics)
+  return (state, rel, steps, samples, stop.failure, t, integrator.statistics, stop)
 }

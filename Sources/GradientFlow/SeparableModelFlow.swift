@@ -51,7 +51,8 @@ public struct SeparableParametrization: Sendable {
 /// - Complexity: O(steps · (kd)³) (dense LU; these models are small).
 public func integrateSeparableModel(_ model: SeparableParametrization, inputs x: Matrix, targets y: [Double],
                                     initialState: [Double], options: RegressionOptions = RegressionOptions())
-  -> (state: [Double], coefficients: [Double], relativeResidual: Double, steps: Int, samples: [[Double]], failure: String?) {
+  -> (state: [Double], coefficients: [Double], relativeResidual: Double, steps: Int, samples: [[Double]], failure: String?,
+      stop: RegressionStop) {
   let k = model.width, d = x.columns
   precondition(initialState.count == k * d, "state has \(initialState.count) entries, expected \(k * d)")
   let gram = x.transposedTimes(x)
@@ -84,5 +85,5 @@ public func integrateSeparableModel(_ model: SeparableParametrization, inputs x:
   let run = integrateToInterpolation(&system, initialState: initialState, options: options,
                                      relativeResidual: { (x * model.coefficients($0)).subtracting(y).norm2 / yNorm },
                                      sample: { $0 })
-  return (run.state, model.coefficients(run.state), run.relativeResidual, run.steps, run.samples, run.failure)
+  return (run.state, model.coefficients(run.state), run.relativeResidual, run.steps, run.samples, run.failure, run.stop)
 }

@@ -248,10 +248,16 @@ public func integrateTensorClassificationFlow(
     },
     record: { state, s, obs, statistics, logTime in
       let layers = network.unflatten(state)
+      let drift = network.conservationDrift(from: initialLayers, to: layers)
+      if FlowInvariants.enabled {
+        FlowInvariants.checkConservation(drift: drift, steps: statistics.acceptedSteps, dimension: state.count,
+                                         tolerances: options.tolerances, scale: state.dot(state),
+                                         "tensor classification flow")
+      }
       checkpoints.append(TensorFlowCheckpoint(
         logInverseLoss: obs.logInverseLoss, clock: s, logPhysicalTime: logTime, layers: layers, margins: obs.margins,
         weights: obs.weights, dual: obs.dual, coefficients: obs.coefficients, parameterNorm: obs.parameterNorm,
-        statistics: statistics, conservationDrift: network.conservationDrift(from: initialLayers, to: layers)))
+        statistics: statistics, conservationDrift: drift))
     })
   return TensorClassificationTrajectory(
     checkpoints: checkpoints, stop: run.stop, lossBelowInitial: run.lossBelowInitial, statistics: run.statistics,

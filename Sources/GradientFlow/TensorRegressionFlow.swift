@@ -70,6 +70,8 @@ public struct TensorRegressionResult: Sendable {
   public var conservationDrift: Double
   /// β at accepted steps 1, 2, 4, 8, ….
   public var samples: [[Double]]
+  /// Why the run stopped (`failure` is its text).
+  public var stop = RegressionStop.converged
 }
 
 /// Integrates the squared-loss flow of a tensor network until ‖Xβ − y‖ ≤
@@ -90,8 +92,14 @@ public func integrateTensorRegressionFlow(
     relativeResidual: { flow.residual($0).norm2 / yNorm },
     sample: { network.linearCoefficients(network.unflatten($0)) })
   let layers = network.unflatten(run.state)
+  let drift = network.conservationDrift(from: initialLayers, to: layers)
+  if FlowInvariants.enabled {
+    FlowInvariants.checkConservation(drift: drift, steps: run.steps, dimension: run.state.count,
+                                     tolerances: options.tolerances, scale: run.state.dot(run.state),
+                                     "tensor regression flow")
+  }
   return TensorRegressionResult(
     layers: layers, coefficients: network.linearCoefficients(layers), relativeResidual: run.relativeResidual,
     steps: run.steps, time: run.time, statistics: run.statistics, failure: run.failure,
-    conservationDrift: network.conservationDrift(from: initialLayers, to: layers), samples: run.samples)
+    conservationDrift: drift, samples: run.samples, stop: run.stop)
 }

@@ -105,10 +105,15 @@ public func integrateClassificationFlow(
       let c = conservedQuantities(state, network: network)
       var drift = 0.0
       for k in c.values.indices { drift = max(drift, abs(c.values[k] - conserved0.values[k])) }
+      let scale = max(c.scale, .leastNormalMagnitude)
+      if FlowInvariants.enabled {
+        FlowInvariants.checkConservation(drift: drift / scale, steps: statistics.acceptedSteps, dimension: state.count,
+                                         tolerances: options.tolerances, scale: scale, "classification flow")
+      }
       checkpoints.append(FlowCheckpoint(
         logInverseLoss: obs.logInverseLoss, clock: s, state: state, transformed: obs.transformed,
         margins: obs.margins, weights: obs.weights, parameterNorm: obs.parameterNorm,
-        statistics: statistics, conservationDrift: drift / max(c.scale, .leastNormalMagnitude)))
+        statistics: statistics, conservationDrift: drift / scale))
     })
   return ClassificationTrajectory(checkpoints: checkpoints, stop: run.stop, lossBelowInitial: run.lossBelowInitial,
                                   statistics: run.statistics, finalObservation: run.observation)
@@ -178,7 +183,7 @@ func integrateToCheckpoints<S: StiffSystem, Observation>(
       do {
         _ = try integrator.advance(&system, time: &s, state: &state, limit: limit)
       } catch {
-        stop = .integratorFailure("\(error)")
+        stop = .integratorFailure(error.explanation)
         break
       }
       obs = observe(state)
@@ -201,6 +206,10 @@ func integrateToCheckpoints<S: StiffSystem, Observation>(
     }
     if case .integratorFailure = stop { break }
     steps += 1
+    if FlowInvariants.enabled {
+      FlowInvariants.checkClassificationStep(state: state, before: ell, after: -logLoss(obs),
+                                             relativeTolerance: integrator.tolerances.relative, step: steps)
+    }
     // Physical time: ∫ dt/ds over the step with log(dt/ds) = g interpolated linearly in s,
     // which is exact for an exponentially varying rate: with Δg = g(b) − g(a) > 0,
     //   ∫ₐᵇ e^g ds = Δs·e^{g(b)}·(1 − e^{−Δg})/Δg   (Δg < 0 symmetric; Δg → 0 gives Δs·e^g).

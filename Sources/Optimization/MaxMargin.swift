@@ -48,15 +48,21 @@ public struct L1MaxMarginResult: Sendable {
 /// exactly |(Zᵀλ)_j| ≤ 1, with s⁺_j = 0 (so (Zᵀλ)_j = 1) where β_j > 0 and s⁻_j = 0 where
 /// β_j < 0: the LP dual gives the subgradient normalization directly.
 ///
+/// Data far from unit scale (max|zᵢⱼ| outside [1e-8, 1e8]) are first scaled by a power of
+/// two ζ, which is exact: with Z = ζZ̃, β = β̃/ζ and λ = λ̃/ζ (see ``separabilityMargin(_:maxIterations:)``).
+///
+/// - Parameter maxIterations: the simplex pivot budget (nil: ``LinearProgram``'s default);
+///   when it runs out the status is `.iterationLimit` and β is 0.
 /// - Complexity: that of the simplex on n rows and 2d + n columns, O(n·(2d + n)) per pivot.
-public func l1MaxMargin(_ z: Matrix) -> L1MaxMarginResult {
+public func l1MaxMargin(_ z: Matrix, maxIterations: Int? = nil) -> L1MaxMarginResult {
   let n = z.rows, d = z.columns
   precondition(n > 0 && d > 0, "l1MaxMargin needs a non-empty Z, got \(n)×\(d)")
-  let a = Matrix(rows: n, columns: 2 * d) { i, j in j < d ? -z[i, j] : z[i, j - d] }
+  let zeta = unitScaling(z)
+  let a = Matrix(rows: n, columns: 2 * d) { i, j in (j < d ? -z[i, j] : z[i, j - d]) / zeta }
   let lp = LinearProgram(c: [Double](repeating: 1, count: 2 * d), a: a, b: [Double](repeating: -1, count: n))
-  let r = lp.solve()
-  let beta = r.status == .optimal ? (0..<d).map { r.x[$0] - r.x[d + $0] } : [Double](repeating: 0, count: d)
-  var lambda = r.inequalityMultipliers
+  let r = lp.solve(maxIterations: maxIterations)
+  let beta = r.status == .optimal ? (0..<d).map { (r.x[$0] - r.x[d + $0]) / zeta } : [Double](repeating: 0, count: d)
+  var lambda = r.inequalityMultipliers.map { $0 / zeta }
   var witness: [Double]?
   if r.status == .infeasible, let f = r.farkasCertificate {
     // u ≥ 0, [−Z Z]ᵀu ≥ 0 ⇒ Zᵀu = 0, and −1ᵀu = −1: u itself is a Gordan witness.
@@ -131,8 +137,10 @@ public struct SVMResult: Sendable {
 /// from Z_Pᵀλ_P = w, both by least squares. The polished pair replaces the NNLS one when its
 /// KKT error (max of the residuals below) is no larger.
 ///
+/// - Parameter maxIterations: the NNLS iteration cap (nil: its default 3n); when NNLS stops
+///   at it the status is `.iterationLimit`.
 /// - Complexity: NNLS on a (d+1) × n matrix, O(n·(d+1)·min(n, d+1)) per iteration.
-public func hardMarginSVM(_ z: Matrix) -> SVMResult {
+public func hardMarginSVM(_ z: Matrix, maxIterations: Int? = nil) -> SVMResult {
   let n = z.rows, d = z.columns
   precondition(n > 0 && d > 0, "hardMarginSVM needs a non-empty Z, got \(n)×\(d)")
   let zeta = max(z.maxAbs, .leastNormalMagnitude)
@@ -144,11 +152,11 @@ public func hardMarginSVM(_ z: Matrix) -> SVMResult {
   }
   var f = [Double](repeating: 0, count: d + 1)
   f[d] = 1
-  let nnls = nonNegativeLeastSquares(e, f)
+  let nnls = nonNegativeLeastSquares(e, f, maxIterations: maxIterations)
   let u = nnls.x.map { max($0, 0) }
   let residual = e * u - f
 
-  if residual.norm2 <= 1e-8 {
+  if residual.norm2 <= 1e-8 && nnls.converged {
     let total = u.reduce(0, +)
     let witness = total > 0 ? (1 / total) * u : u
     var result = svmCertificate(z, w: [Double](repeating: 0, count: d), lambda: witness, iterations: nnls.iterations)
@@ -234,13 +242,24 @@ public struct SeparabilityResult: Sendable {
 /// Σλ = 1, in β gives Zᵀλ = μ⁺ − μ⁻, and the dual objective is −Σ(μ⁺ + μ⁻); at the optimum
 /// min(μ⁺_j, μ⁻_j) = 0, so t* = ‖Zᵀλ‖₁ = min over the simplex (von Neumann's minimax).
 ///
+/// Scaling: t* is homogeneous in Z (t*(ζZ) = ζ·t*(Z), same β and λ), but the box rows
+/// have unit entries, so data far from unit scale would make the simplex's pivot tolerance
+/// (relative to the largest entry) discard the box or the data. Data with max|zᵢⱼ| outside
+/// [1e-8, 1e8] are therefore solved as Z/ζ, ζ the power of two nearest max|zᵢⱼ| (an exact
+/// scaling), and t* is scaled back; data in that range are solved as given. (Found by the
+/// hostile-input tests: separable data of size 1e150 came out "not separable".)
+///
+/// - Parameter maxIterations: the simplex pivot budget (nil: ``LinearProgram``'s default);
+///   when it runs out the status is `.iterationLimit` and `isSeparable` is false — callers
+///   must read the status before taking that as "not separable".
 /// - Complexity: the simplex on n + 2d rows and d + 1 free variables.
-public func separabilityMargin(_ z: Matrix) -> SeparabilityResult {
+public func separabilityMargin(_ z: Matrix, maxIterations: Int? = nil) -> SeparabilityResult {
   let n = z.rows, d = z.columns
   precondition(n > 0 && d > 0, "separabilityMargin needs a non-empty Z, got \(n)×\(d)")
+  let zeta = unitScaling(z)
   var a = Matrix(rows: n + 2 * d, columns: d + 1)
   for i in 0..<n {
-    for j in 0..<d { a[i, j] = -z[i, j] }
+    for j in 0..<d { a[i, j] = -z[i, j] / zeta }
     a[i, d] = 1
   }
   for j in 0..<d {
@@ -252,10 +271,10 @@ public func separabilityMargin(_ z: Matrix) -> SeparabilityResult {
   var b = [Double](repeating: 0, count: n)
   b.append(contentsOf: [Double](repeating: 1, count: 2 * d))
   let lp = LinearProgram(c: c, a: a, b: b, bounds: Array(repeating: .free, count: d + 1))
-  let r = lp.solve()
+  let r = lp.solve(maxIterations: maxIterations)
   let lambda = Array(r.inequalityMultipliers[0..<n])
   let tolerance = 1e-12 * z.maxAbs * Double(d)
-  let margin = r.x[d]
+  let margin = r.x[d] * zeta
   return SeparabilityResult(
     status: r.status, margin: margin, beta: Array(r.x[0..<d]),
     isSeparable: r.status == .optimal && margin > tolerance, tolerance: tolerance, lambda: lambda,
@@ -326,4 +345,13 @@ public func separatingDirection(_ z: Matrix, maxIterations: Int = 500, relativeT
     worst = min(worst, dot)
   }
   return (beta, worst / scale, iterations)
+}
+
+
+/// The power of two nearest max|zᵢⱼ| when that lies outside [1e-8, 1e8], else 1: dividing
+/// by it is exact and brings the entries to unit scale for the simplex's tolerances.
+func unitScaling(_ z: Matrix) -> Double {
+  let top = z.maxAbs
+  guard top.isFinite, top > 0, top < 1e-8 || top > 1e8 else { return 1 }
+  return Double(sign: .plus, exponent: top.exponent, significand: 1)
 }

@@ -9,16 +9,17 @@ extension VerifierCommand {
 
   /// Options `--all` passes on to every theorem (the others are theorem-specific). `--threads`
   /// needs no passing on: the limit is bound for the whole run (`Parallelism.threadLimit`).
-  static let sharedOptions = ["seed", "cases", "shard"]
+  static let sharedOptions = ["seed", "cases", "shard", "max-seconds", "max-steps"]
 
-  static func runAll(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
+  static func runAll(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void,
+                     context: RunContext = RunContext()) throws -> Int32 {
     for name in args.values.keys.sorted() where !sharedOptions.contains(name) && !["baseline", "threads"].contains(name) {
       throw UsageError(message: "--\(name) cannot be combined with --all",
-                       hint: "--all runs every theorem's default sweep; it passes on only --seed, --cases and --shard")
+                       hint: "--all runs every theorem's default sweep; it passes on only --seed, --cases, --shard, --max-seconds and --max-steps")
     }
     for name in args.flags.sorted() where !["all", "json", "update-baseline"].contains(name) {
       throw UsageError(message: "--\(name) cannot be combined with --all",
-                       hint: "--all takes --json, --seed, --cases, --shard, --threads and --baseline")
+                       hint: "--all takes --json, --seed, --cases, --shard, --threads, --max-seconds, --max-steps and --baseline")
     }
     if args.flag("update-baseline") && args.value("baseline") == nil {
       throw UsageError(message: "--update-baseline needs --baseline FILE", hint: "e.g. --baseline Baselines/all-cases2.json")
@@ -30,11 +31,26 @@ extension VerifierCommand {
     }
     var passOn: [String] = []
     for name in sharedOptions { if let v = args.value(name) { passOn += ["--\(name)", v] } }
+    // Every theorem must accept the shared options before any runs (--cases 5000 is valid
+    // for theorem 2, not for theorem 1): a usage error is exit 64 up front, not an error row.
+    // The one deadline of --max-seconds is handed to every theorem.
+    let deadline = context.budget.deadline
+    for theorem in allTheorems {
+      var problems = ""
+      let code = run(["--theorem", theorem, "--json"] + passOn, output: { _ in }, errors: { problems += $0 },
+                     deadline: deadline, validateOnly: true)
+      if code == UsageError.exitCode || code == 65 {
+        errors("--all, theorem \(theorem): " + problems)
+        return code
+      }
+    }
+    if context.validateOnly { return 0 }
     var rows: [JSONValue] = []
     for theorem in allTheorems {
       var text = ""
       var problems = ""
-      let code = run(["--theorem", theorem, "--json"] + passOn, output: { text += $0 }, errors: { problems += $0 })
+      let code = run(["--theorem", theorem, "--json"] + passOn, output: { text += $0 }, errors: { problems += $0 },
+                     deadline: deadline, validateOnly: false)
       guard code == 0 || code == 1 || code == 2, let object = try? JSONValue.parse(text) else {
         rows.append(.object([("theorem", .string(theorem)), ("verdict", .string("error")),
                              ("reason", .string(problems.isEmpty ? "exit \(code)" : problems))]))

@@ -6,13 +6,15 @@ import PropertyChecking
 extension VerifierCommand {
   /// `--theorem woodworth2020 | azulay2021`: random underdetermined cases (or `--data`),
   /// the flow's limit against the closed-form regularizer's minimizer.
-  static func runNeighbour(_ theorem: NeighbourTheorem, _ args: ParsedArguments, output: (String) -> Void) throws -> Int32 {
+  static func runNeighbour(_ theorem: NeighbourTheorem, _ args: ParsedArguments, output: (String) -> Void,
+                           context: RunContext = RunContext()) throws -> Int32 {
     for k in ["network", "against-norm", "against", "loss", "horizon", "init", "init-scale", "decomposition", "shape"]
     where args.value(k) != nil {
       throw UsageError(message: "--\(k) is not an option of \(theorem.rawValue)", hint: "see `verify --help`")
     }
     if theorem == .azulay2021, args.value("depth") != nil || args.value("against-depth") != nil {
-      throw UsageError(message: "azulay2021 is a two-layer result", hint: "drop --depth and --against-depth")
+      throw UsageError(message: "--depth and --against-depth do not apply to azulay2021 (a two-layer result)",
+                       hint: "drop --depth and --against-depth")
     }
     if theorem == .woodworth2020, args.value("init-shape") != nil {
       throw UsageError(message: "--init-shape is an option of azulay2021", hint: "drop it")
@@ -35,17 +37,21 @@ extension VerifierCommand {
       data = (ds.inputs, ds.targets)
     }
     let slice = try SweepSlice(args, totalCases: cases)
+    if context.validateOnly { return 0 }
     let givenData = data, baseSeed = seed
+    let budget = context.budget
     let results = parallelMap(slice.caseIndices) { i in
       let caseSeed = i == 0 ? baseSeed : SeededGenerator.caseSeed(base: baseSeed, index: i) & ((1 << 53) - 1)
       var rng = SeededGenerator(seed: caseSeed)
       let (x, y) = givenData ?? NeighbourTheorem.randomData(seed: caseSeed)
       let alpha = fixedAlpha ?? Elementary.pow(10, rng.uniform(in: -1...0.5))
       let s = fixedShape ?? (theorem == .azulay2021 ? rng.uniform(in: -0.8...0.8) : 0)
-      return theorem.check(inputs: x, targets: y, depth: depth, alpha: alpha, shape: s, claimedDepth: claimed, seed: caseSeed)
+      return theorem.check(inputs: x, targets: y, depth: depth, alpha: alpha, shape: s, claimedDepth: claimed, seed: caseSeed,
+                           budget: budget)
     }
-    let (verdict, reason) = SweepVerdictRule(theorem: theorem.rawValue).verdict(
+    let ruled = SweepVerdictRule(theorem: theorem.rawValue).verdict(
       results.map { .init(verdict: $0.verdict, seed: $0.seed) }, identities: theorem.identityResults)
+    let (verdict, reason) = budgeted(ruled.0, ruled.1, caseReasons: results.map(\.reason), budget: context.budget)
     if args.flag("json") {
       output(slice.report(JSONValue.object([
         ("theorem", .string(theorem.rawValue)),

@@ -56,6 +56,11 @@ extension VerifierCommand {
         throw DataFileError(file: path, message: "the data have \(ds.dimension) features but the tensor has \(net.inputDimension) slices",
                             hint: "give one slice 𝓜(e_k) per input coordinate")
       }
+      if config.customNetwork == nil, config.architectures.contains(.convolutional),
+         let w = config.widths, let longest = w.max(), longest > ds.dimension {
+        throw UsageError(message: "--widths: filter size \(longest) exceeds the data's dimension d = \(ds.dimension)",
+                         hint: "give filter sizes from 1 to \(ds.dimension), e.g. --widths \(Array(repeating: min(2, ds.dimension), count: w.count).map(String.init).joined(separator: ","))")
+      }
       config.customData = ClassificationData(inputs: ds.inputs, labels: ds.targets)
       if args.value("cases") == nil { config.cases = 1 }
     }
@@ -87,10 +92,11 @@ extension VerifierCommand {
   }
 
   static func runTensorTheorem(_ theorem: String, _ args: ParsedArguments, output: (String) -> Void,
-                               errors: (String) -> Void) throws -> Int32 {
+                               errors: (String) -> Void, context: RunContext = RunContext()) throws -> Int32 {
     let statement = theorem == "1" ? Theorem1.statement : Theorem3.statement
-    inBackground { _ = TensorTheoremIdentities.results(theorem) }
+    if !context.validateOnly { inBackground { _ = TensorTheoremIdentities.results(theorem) } }
     var config = try tensorSweep(args, theorem: theorem)
+    config.budget = context.budget
     if theorem == "3", let p = try args.double("against-norm", where: .between(0.05...1000)) {
       config.claim = args.flag("fourier") ? .fourierNorm(p) : .inputNorm(p)
     }
@@ -102,6 +108,11 @@ extension VerifierCommand {
       config.claimedNorm = p
     }
     let slice = try SweepSlice(args, totalCases: config.cases)
+    if context.validateOnly {
+      // Build one case of every shape (data, network, initialization), not the flows.
+      for i in 0..<min(config.cases, config.architectures.count * config.depths.count) { _ = config.makeCase(i) }
+      return 0
+    }
     let progress = Progress.reporter("Theorem \(theorem)")
     var sweep = theorem == "1"
       ? Theorem1.runSweep(config, caseIndices: slice.caseIndices, progress: progress)
@@ -109,6 +120,8 @@ extension VerifierCommand {
     let identities = TensorTheoremIdentities.results(theorem)
     (sweep.verdict, sweep.reason) = SweepVerdictRule(theorem: theorem).verdict(
       sweep.cases.map { .init(verdict: $0.verdict, seed: $0.seed) }, identities: identities)
+    (sweep.verdict, sweep.reason) = budgeted(sweep.verdict, sweep.reason, caseReasons: sweep.cases.map(\.reason),
+                                             budget: config.budget)
     if args.flag("json") {
       output(slice.report(JSONValue.object([
         ("theorem", .string(theorem)), ("verdict", .string(sweep.verdict.rawValue)), ("reason", .string(sweep.reason)),
@@ -180,9 +193,11 @@ extension VerifierCommand {
     ])
   }
 
-  static func runTheorem5(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
-    inBackground { _ = TensorTheoremIdentities.results("5") }
+  static func runTheorem5(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void,
+                          context: RunContext = RunContext()) throws -> Int32 {
+    if !context.validateOnly { inBackground { _ = TensorTheoremIdentities.results("5") } }
     var config = Theorem5SweepConfiguration()
+    config.budget = context.budget
     config.seed = try parsedSeed(args) ?? 1
     if let L = try args.int("depth", in: 2...5) { config.depths = [L] }
     config.widths = try parsedWidths(args)
@@ -193,10 +208,15 @@ extension VerifierCommand {
     config.cases = try args.int("cases", in: 1...1000) ?? 4
     if let against = try args.choice("against", from: ["l1"]) { config.claimsL1 = against == "l1" }
     let slice = try SweepSlice(args, totalCases: config.cases)
+    if context.validateOnly {
+      for i in 0..<min(config.cases, config.depths.count) { _ = config.makeCase(i) }
+      return 0
+    }
     let sweep = Theorem5.runSweep(config, caseIndices: slice.caseIndices, progress: Progress.reporter("Theorem 5"))
     let identities = TensorTheoremIdentities.results("5")
-    let (verdict, reason) = SweepVerdictRule(theorem: "5").verdict(
+    let ruled = SweepVerdictRule(theorem: "5").verdict(
       sweep.cases.map { .init(verdict: $0.verdict, seed: $0.seed) }, identities: identities)
+    let (verdict, reason) = budgeted(ruled.0, ruled.1, caseReasons: sweep.cases.map(\.reason), budget: config.budget)
     if args.flag("json") {
       output(slice.report(JSONValue.object([
         ("theorem", .string("5")), ("verdict", .string(verdict.rawValue)), ("reason", .string(reason)),
@@ -249,7 +269,8 @@ enum TensorTheoremIdentities {
 
 extension VerifierCommand {
   /// `verify --theorem gunasekar2018 [--depth L] [--cases K] [--seed N] [--swapped]`.
-  static func runGunasekar(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
+  static func runGunasekar(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void,
+                           context: RunContext = RunContext()) throws -> Int32 {
     let seed = try parsedSeed(args) ?? 1
     let depths = try args.int("depth", in: 2...4).map { [$0] } ?? [2]
     let cases = try args.int("cases", in: 1...100) ?? 3
@@ -258,12 +279,19 @@ extension VerifierCommand {
     var config = Theorem2SweepConfiguration()
     config.seed = seed
     let slice = try SweepSlice(args, totalCases: cases)
+    if context.validateOnly { return 0 }
     let results = slice.caseIndices.map { i in
-      Gunasekar2018.check(seed: config.seed(ofCase: i), depth: depths[i % depths.count], horizon: horizon, swapped: swapped)
+      Gunasekar2018.check(seed: config.seed(ofCase: i), depth: depths[i % depths.count], horizon: horizon, swapped: swapped,
+                          budget: context.budget)
     }
-    let (verdict, reason) = SweepVerdictRule(theorem: "gunasekar2018", swapped: swapped).verdict(
+    var (verdict, reason) = SweepVerdictRule(theorem: "gunasekar2018", swapped: swapped).verdict(
       results.map { .init(verdict: $0.verdict, seed: $0.seed, discriminates: $0.discriminates) },
       identities: TensorTheoremIdentities.fullyConnected)
+    let partReasons = results.map { r in  // one entry per case, its four parts joined
+      [r.reason, r.fullyConnected.reason, r.fullyConnectedSwapped.reason, r.convolutional.reason, r.convolutionalSwapped.reason]
+        .joined(separator: " | ")
+    }
+    (verdict, reason) = budgeted(verdict, reason, caseReasons: partReasons, budget: context.budget)
     if args.flag("json") {
       output(slice.report(JSONValue.object([
         ("theorem", .string("gunasekar2018")), ("verdict", .string(verdict.rawValue)), ("reason", .string(reason)),
@@ -306,7 +334,7 @@ extension VerifierCommand {
 
 extension VerifierCommand {
   /// `verify --theorem soudry2018 [--cases K] [--seed N] [--horizon G] [--against-norm 1]`.
-  static func runSoudry(_ args: ParsedArguments, output: (String) -> Void) throws -> Int32 {
+  static func runSoudry(_ args: ParsedArguments, output: (String) -> Void, context: RunContext = RunContext()) throws -> Int32 {
     let seed = try parsedSeed(args) ?? 1
     let cases = try args.int("cases", in: 1...100) ?? 4
     let horizon = try args.double("horizon", where: .between(100...1e8)) ?? 1e4
@@ -319,10 +347,15 @@ extension VerifierCommand {
     var config = Theorem2SweepConfiguration()
     config.seed = seed
     let slice = try SweepSlice(args, totalCases: cases)
+    if context.validateOnly { return 0 }
     let seeds = slice.caseIndices.map(config.seed(ofCase:))
-    let results = parallelMap(seeds) { Soudry2018.check(seed: $0, horizon: horizon, initScale: initScale, claimedNorm: claimed) }
-    let (verdict, reason) = SweepVerdictRule(theorem: "soudry2018").verdict(
+    let budget = context.budget
+    let results = parallelMap(seeds) {
+      Soudry2018.check(seed: $0, horizon: horizon, initScale: initScale, claimedNorm: claimed, budget: budget)
+    }
+    let ruled = SweepVerdictRule(theorem: "soudry2018").verdict(
       results.map { .init(verdict: $0.verdict, seed: $0.seed) }, refutedIdentities: [])
+    let (verdict, reason) = budgeted(ruled.0, ruled.1, caseReasons: results.map(\.reason), budget: budget)
     if args.flag("json") {
       output(slice.report(JSONValue.object([
         ("theorem", .string("soudry2018")), ("verdict", .string(verdict.rawValue)), ("reason", .string(reason)),

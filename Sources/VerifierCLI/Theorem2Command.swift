@@ -6,8 +6,10 @@ import Theorems
 import PropertyChecking
 
 extension VerifierCommand {
-  static func runTheorem2(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
+  static func runTheorem2(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void,
+                          context: RunContext = RunContext()) throws -> Int32 {
     var config = Theorem2SweepConfiguration()
+    config.budget = context.budget
     if let seedText = args.value("seed") {
       // Seeds stay below 2⁵³ so that every JSON reader holds them exactly.
       guard let s = UInt64(seedText), s < (1 << 53) else {
@@ -35,6 +37,16 @@ extension VerifierCommand {
       config.cases = explicitCases ?? 12
     }
     let slice = try SweepSlice(args, totalCases: custom?.count ?? config.cases)
+    if context.validateOnly {
+      // Build one case of every shape (data, network, initialization), not the flows.
+      if custom == nil {
+        for i in 0..<min(config.cases, config.networks.count * config.depths.count) {
+          let (kind, depth) = config.shape(ofCase: i)
+          _ = Theorem2.generateCase(seed: config.seed(ofCase: i), kind: kind, depth: depth, configuration: config)
+        }
+      }
+      return 0
+    }
     let thresholds = Theorem2.Thresholds()
     // The identities are derived and checked on another thread while the flows run.
     let networks = Set(config.networks)
@@ -51,6 +63,8 @@ extension VerifierCommand {
     }
     (sweep.verdict, sweep.reason) = SweepVerdictRule(theorem: "2").verdict(
       sweep.cases.map { .init(verdict: $0.verdict, seed: $0.seed) }, identities: Theorem2.identityResults(networks: networks))
+    (sweep.verdict, sweep.reason) = budgeted(sweep.verdict, sweep.reason, caseReasons: sweep.cases.map(\.reason),
+                                             budget: config.budget)
     if args.flag("json") {
       output(slice.report(Theorem2Report.json(sweep, configuration: config, thresholds: thresholds)).serialized(pretty: true))
     } else {
@@ -121,8 +135,10 @@ extension VerifierCommand {
                               hint: "one row per layer with that layer's parameters v_l")
         }
       }
-      out.append(Theorem2Case(seed: seed, network: network, data: data, initialLayers: initial, loss: config.loss,
-                              horizon: config.horizon, claimedExponent: config.claimedExponent))
+      var c = Theorem2Case(seed: seed, network: network, data: data, initialLayers: initial, loss: config.loss,
+                           horizon: config.horizon, claimedExponent: config.claimedExponent)
+      c.budget = config.budget
+      out.append(c)
     }
     return out
   }

@@ -6,8 +6,10 @@ import Theorems
 import PropertyChecking
 
 extension VerifierCommand {
-  static func runTheorem4(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void) throws -> Int32 {
+  static func runTheorem4(_ args: ParsedArguments, output: (String) -> Void, errors: (String) -> Void,
+                          context: RunContext = RunContext()) throws -> Int32 {
     var config = Theorem4SweepConfiguration()
+    config.budget = context.budget
     if let seedText = args.value("seed") {
       guard let s = UInt64(seedText), s < (1 << 53) else {
         throw UsageError(message: "--seed '\(seedText)' is not an integer from 0 to 2⁵³ − 1", hint: "for example --seed 42")
@@ -32,14 +34,32 @@ extension VerifierCommand {
       config.generalInitialization = true
     }
     let thresholds = Theorem4.Thresholds()
+    if args.value("plot") != nil && !args.flag("alpha-sweep") {
+      throw UsageError(message: "--plot is an option of theorem 4 only with --alpha-sweep",
+                       hint: "add --alpha-sweep, or drop --plot")
+    }
     if args.flag("alpha-sweep") {
       if args.value("data") != nil || args.value("scale") != nil || config.claim != .theorem {
         throw UsageError(message: "--alpha-sweep chooses its own scales and data",
                          hint: "drop --data, --scale, --against and --against-depth")
       }
       let slice = try SweepSlice(args, totalCases: try args.int("cases", in: 1...100) ?? 4)
+      if context.validateOnly { return 0 }
       return try runAlphaSweep(config, slice: slice, json: args.flag("json"),
                                plot: args.value("plot"), output: output, errors: errors)
+    }
+    if context.validateOnly {
+      // Read the file or build one case of every shape, not the flows.
+      _ = try SweepSlice(args, totalCases: try args.int("cases", in: 1...10_000) ?? 12)
+      if let path = args.value("data") {
+        _ = try LabeledDataset.load(path: path, kind: .regression)
+      } else {
+        for i in 0..<(config.networks.count * config.depths.count) {
+          let (kind, depth) = config.shape(ofCase: i)
+          _ = Theorem4.generateCase(seed: config.seed(ofCase: i), kind: kind, depth: depth, configuration: config)
+        }
+      }
+      return 0
     }
     inBackground { _ = Theorem4.identityResults }
     var sweep: Theorem4SweepResult
@@ -59,8 +79,10 @@ extension VerifierCommand {
         let m = net.space.coordinateCount
         let alpha = config.alpha ?? Elementary.pow(10, caseRNG.uniform(in: config.logAlphaRange))
         let eta = config.randomShape ? (0..<m).map { _ in caseRNG.uniform(in: 0.5...1.5) } : Array(repeating: 1.0, count: m)
-        cases.append(Theorem4Case(seed: config.seed(ofCase: i), network: net, inputs: ds.inputs, targets: ds.targets,
-                                  alpha: alpha, shape: eta, claim: config.claim))
+        var c = Theorem4Case(seed: config.seed(ofCase: i), network: net, inputs: ds.inputs, targets: ds.targets,
+                             alpha: alpha, shape: eta, claim: config.claim)
+        c.budget = config.budget
+        cases.append(c)
       }
       sweep = Theorem4.assemble(parallelMap(cases) { Theorem4.check($0, thresholds: thresholds) }, thresholds: thresholds)
     } else {
@@ -71,6 +93,8 @@ extension VerifierCommand {
     }
     (sweep.verdict, sweep.reason) = SweepVerdictRule(theorem: "4").verdict(
       sweep.cases.map { .init(verdict: $0.verdict, seed: $0.seed) }, identities: Theorem4.identityResults)
+    (sweep.verdict, sweep.reason) = budgeted(sweep.verdict, sweep.reason, caseReasons: sweep.cases.map(\.reason),
+                                             budget: config.budget)
     if args.flag("json") {
       output(slice.report(Theorem4Report.json(sweep, configuration: config, thresholds: thresholds)).serialized(pretty: true))
     } else {
@@ -104,11 +128,12 @@ extension VerifierCommand {
     }
     let trends = parallelMap(cases) { tc in
       Theorem4.alphaTrend(network: tc.network, inputs: tc.inputs, targets: tc.targets, shape: tc.shape,
-                          smallAlphas: small, largeAlphas: large)
+                          smallAlphas: small, largeAlphas: large, budget: c.budget)
     }
     let rows = Array(zip(cases, trends))
-    let (verdict, reason) = SweepVerdictRule(theorem: "4").verdict(
+    let ruled = SweepVerdictRule(theorem: "4").verdict(
       rows.map { .init(verdict: $0.1.verdict, seed: $0.0.seed) }, identities: Theorem4.identityResults)
+    let (verdict, reason) = budgeted(ruled.0, ruled.1, caseReasons: rows.map(\.1.reason), budget: c.budget)
     if json {
       output(slice.report(JSONValue.object([
         ("theorem", .string("4")),

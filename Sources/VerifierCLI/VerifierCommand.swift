@@ -24,6 +24,8 @@ public enum VerifierCommand {
     .value("init-scale", "σ", help: "σ of the default N(0, σ²) initialization (default 0.1)"),
     .value("loss", "NAME", help: "exponential | logistic (default exponential)"),
     .value("horizon", "G", help: "largest log(1/Loss) checkpoint, 10 … 1e10 (default 1e4)"),
+    .value("max-seconds", "S", help: "wall-clock budget of the whole run, 0 < S ≤ 1e6: every flow stops S seconds after the start, and a case it cuts is inconclusive"),
+    .value("max-steps", "K", help: "accepted integrator steps per flow, 1 … 1e9 (default 100000; 200000 for regression flows); a case that runs out is inconclusive"),
     .value("against-norm", "P", help: "theorem 2: check the trajectories against the ℓ_P max-margin problem instead of ℓ_{2/L}"),
     .value("scale", "α", help: "theorem 4: initialization scale α (default: log₁₀ α uniform in [−1, 1] per case)"),
     .value("shape", "KIND", help: "theorem 4: uniform (η = 1) | random (η ~ U[0.5, 1.5], default)"),
@@ -52,11 +54,22 @@ public enum VerifierCommand {
   /// Runs `verify` with the arguments (without the program name).
   public static func run(_ arguments: [String], output: (String) -> Void, errors: (String) -> Void) -> Int32 {
     if arguments.first == "merge" { return runMerge(Array(arguments.dropFirst()), output: output, errors: errors) }
+    return run(arguments, output: output, errors: errors, deadline: nil, validateOnly: false)
+  }
+
+  /// Runs `verify`; `deadline` replaces the one `--max-seconds` would set (`--all` shares
+  /// one), and `validateOnly` stops after the arguments, files and cases are checked
+  /// (exit 0), before any flow (see ``RunContext``).
+  static func run(_ arguments: [String], output: (String) -> Void, errors: (String) -> Void,
+                  deadline: ContinuousClock.Instant?, validateOnly: Bool) -> Int32 {
+    let start = ContinuousClock.now
     do {
       let args = try parseArguments(arguments, specs: specs)
       // --threads N: run again with the limit bound for every parallelMap under this run.
       if let threads = try args.int("threads", in: 1...1024), Parallelism.threadLimit != threads {
-        return Parallelism.$threadLimit.withValue(threads) { run(arguments, output: output, errors: errors) }
+        return Parallelism.$threadLimit.withValue(threads) {
+          run(arguments, output: output, errors: errors, deadline: deadline, validateOnly: validateOnly)
+        }
       }
       if args.flag("help") {
         output(helpText(program: "verify", overview: "Checks implicit-bias theorems for gradient flow on linear networks.",
@@ -72,11 +85,16 @@ public enum VerifierCommand {
         }
         return 0
       }
+      if let extra = args.positionals.first {
+        throw UsageError(message: "unexpected argument '\(extra)' (verify takes only options)",
+                         hint: "write options as --name value or --name=value; see `verify --help`")
+      }
+      let context = RunContext(budget: try parsedBudget(args, start: start, shared: deadline), validateOnly: validateOnly)
       if args.flag("all") {
         guard args.value("theorem") == nil else {
           throw UsageError(message: "--all and --theorem exclude each other", hint: "drop one of them")
         }
-        return try runAll(args, output: output, errors: errors)
+        return try runAll(args, output: output, errors: errors, context: context)
       }
       guard let theorem = args.value("theorem") else {
         throw UsageError(message: "no theorem given", hint: "run `verify --theorem 2`, or `verify --list` to see the theorems")
@@ -91,6 +109,7 @@ public enum VerifierCommand {
         output(text)
         return 0
       }
+      try checkApplicable(args, theorem: theorem)
       switch theorem {
       case "2":
         for k in ["scale", "shape", "against", "against-depth"] where args.value(k) != nil {
@@ -99,29 +118,29 @@ public enum VerifierCommand {
         for k in ["tensor", "widths"] where args.value(k) != nil {
           throw UsageError(message: "--\(k) is an option of theorems 1, 3 and 5", hint: "drop it, or run --theorem 1")
         }
-        return try runTheorem2(args, output: output, errors: errors)
+        return try runTheorem2(args, output: output, errors: errors, context: context)
       case "4":
         for k in ["against-norm", "loss", "horizon", "init", "init-scale", "tensor", "widths"] where args.value(k) != nil {
           throw UsageError(message: "--\(k) is not an option of theorem 4", hint: "see `verify --help`")
         }
-        return try runTheorem4(args, output: output, errors: errors)
+        return try runTheorem4(args, output: output, errors: errors, context: context)
       case "1", "3":
         for k in ["scale", "shape", "against", "against-depth", "init", "decomposition"] where args.value(k) != nil {
           throw UsageError(message: "--\(k) is not an option of theorem \(theorem)", hint: "see `verify --help`")
         }
-        return try runTensorTheorem(theorem, args, output: output, errors: errors)
+        return try runTensorTheorem(theorem, args, output: output, errors: errors, context: context)
       case "5":
         for k in ["scale", "shape", "against-depth", "data", "init", "decomposition", "against-norm", "loss", "horizon", "network"]
         where args.value(k) != nil {
-          throw UsageError(message: "--\(k) is not an option of theorem 5", hint: "theorem 5 takes --depth, --widths, --cases, --seed, --against l1, --json")
+          throw UsageError(message: "--\(k) is not an option of theorem 5", hint: "theorem 5 takes --depth, --widths, --cases, --seed, --against l1, --max-seconds, --max-steps, --json")
         }
-        return try runTheorem5(args, output: output, errors: errors)
+        return try runTheorem5(args, output: output, errors: errors, context: context)
       case "gunasekar2018":
-        return try runGunasekar(args, output: output, errors: errors)
+        return try runGunasekar(args, output: output, errors: errors, context: context)
       case "soudry2018":
-        return try runSoudry(args, output: output)
+        return try runSoudry(args, output: output, context: context)
       case let name where NeighbourTheorem(rawValue: name) != nil:
-        return try runNeighbour(NeighbourTheorem(rawValue: name)!, args, output: output)
+        return try runNeighbour(NeighbourTheorem(rawValue: name)!, args, output: output, context: context)
       default:
         throw UsageError(message: "unknown theorem '\(theorem)'",
                          hint: "available: 1, 2, 3, 4, 5, woodworth2020, azulay2021, gunasekar2018, soudry2018 (see `verify --list`)")
