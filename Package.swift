@@ -60,7 +60,8 @@ let theorems: [Target] = [
 let commandLine: [Target] = [
   .target(
     name: "VerifierCLI",
-    dependencies: ["Theorems", "DataIO", "PropertyChecking", "GradientFlow", "LinearAlgebra", "Plotting", "Symbolic"]),
+    dependencies: ["Theorems", "DataIO", "PropertyChecking", "GradientFlow", "LinearAlgebra", "Plotting", "Symbolic",
+                   "Optimization", "Certification", "Regularizers"]),
   .executableTarget(
     name: "verify",
     dependencies: ["VerifierCLI"]),

@@ -54,6 +54,7 @@ public enum VerifierCommand {
   /// Runs `verify` with the arguments (without the program name).
   public static func run(_ arguments: [String], output: (String) -> Void, errors: (String) -> Void) -> Int32 {
     if arguments.first == "merge" { return runMerge(Array(arguments.dropFirst()), output: output, errors: errors) }
+    if arguments.first == "bench" { return BenchCommand.run(Array(arguments.dropFirst()), output: output, errors: errors) }
     return run(arguments, output: output, errors: errors, deadline: nil, validateOnly: false)
   }
 
