@@ -39,7 +39,9 @@ struct DocsCommandTests {
       for command in Self.commands(in: text) {
         // Placeholders like [--depth D] or N are documentation syntax, not arguments.
         if command.contains("[") || command.contains("…") || command.contains("|") { continue }
-        let args = command.split(separator: " ").map(String.init).filter { !$0.hasPrefix(">") }
+        // A shell comment (# …) or a redirection (> FILE) ends the arguments.
+        let words = command.split(separator: " ").map(String.init)
+        let args = Array(words.prefix { !$0.hasPrefix("#") && !$0.hasPrefix(">") })
         // Placeholders: N, FILE, NAME, P, α, …: a value that is all capitals or one non-ASCII letter.
         if args.contains(where: { a in !a.hasPrefix("-") && (a.allSatisfy { $0.isUppercase } || (a.count == 1 && !a.first!.isASCII)) }) {
           continue
@@ -49,6 +51,13 @@ struct DocsCommandTests {
           if args.first == "merge" {
             let parsed = try parseArguments(Array(args.dropFirst()), specs: VerifierCommand.mergeSpecs)
             #expect(!parsed.positionals.isEmpty, "\(file): `verify \(command)` names no shard files")
+            checked += 1
+            continue
+          }
+          // `verify bench [options]` likewise (Docs/Performance.md).
+          if args.first == "bench" {
+            let parsed = try parseArguments(Array(args.dropFirst()), specs: BenchCommand.specs)
+            #expect(parsed.positionals.isEmpty, "\(file): `verify \(command)` has stray arguments")
             checked += 1
             continue
           }
