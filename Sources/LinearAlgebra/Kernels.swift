@@ -309,6 +309,30 @@ extension Matrix {
   }
 }
 
+/// Partial pivoting at column k, shared by `factorLUInPlace` and `invertInPlace`: the row
+/// i ≥ k of largest |a_ik| is recorded in `pivots[k]` and swapped with row k (whole rows of
+/// the n columns); a pivot of 0 or below `threshold` (n·ε·max|a_ij|) is reported as singular.
+/// - Complexity: O(n).
+@inline(__always)
+func choosePivot(column k: Int, order n: Int, _ a: UnsafeMutablePointer<Double>, ld: Int,
+           pivots: UnsafeMutablePointer<Int>, threshold: Double) throws(LinearAlgebraError) {
+  var pivotRow = k
+  var best = Swift.abs(a[k * ld + k])
+  for i in (k + 1)..<n where Swift.abs(a[i * ld + k]) > best {
+    best = Swift.abs(a[i * ld + k])
+    pivotRow = i
+  }
+  if best == 0 || best < threshold { throw .singular(pivot: k) }
+  pivots[k] = pivotRow
+  guard pivotRow != k else { return }
+  let rk = a + k * ld, rp = a + pivotRow * ld
+  for j in 0..<n {
+    let t = rk[j]
+    rk[j] = rp[j]
+    rp[j] = t
+  }
+}
+
 /// Factors the n × n matrix stored row-major at `a` (leading dimension `ld`) in place as
 /// P·A = L·U by Gaussian elimination with partial pivoting, the algorithm and the
 /// singularity test of ``LUFactorization`` (Golub–Van Loan §3.4), without allocating:
@@ -346,23 +370,8 @@ public func factorLUInPlace(
     let k1 = Swift.min(k0 + panelWidth, n)
     // The panel: columns k0..<k1 of rows k0..<n (all of A when unblocked).
     for k in k0..<k1 {
-      var pivotRow = k
-      var best = Swift.abs(a[k * ld + k])
-      for i in (k + 1)..<n where Swift.abs(a[i * ld + k]) > best {
-        best = Swift.abs(a[i * ld + k])
-        pivotRow = i
-      }
-      if best == 0 || best < threshold { throw .singular(pivot: k) }
-      pivots[k] = pivotRow
+      try choosePivot(column: k, order: n, a, ld: ld, pivots: pivots, threshold: threshold)
       let rk = a + k * ld
-      if pivotRow != k {
-        let rp = a + pivotRow * ld
-        for j in 0..<n {
-          let t = rk[j]
-          rk[j] = rp[j]
-          rp[j] = t
-        }
-      }
       let pivot = rk[k]
       for i in (k + 1)..<n {
         let ri = a + i * ld
@@ -541,23 +550,8 @@ private func gaussJordan(
   }
   let threshold = Double(n) * Double.ulpOfOne * largest
   for k in 0..<n {
-    var pivotRow = k
-    var best = Swift.abs(a[k * ld + k])
-    for i in (k + 1)..<n where Swift.abs(a[i * ld + k]) > best {
-      best = Swift.abs(a[i * ld + k])
-      pivotRow = i
-    }
-    if best == 0 || best < threshold { throw .singular(pivot: k) }
-    pivots[k] = pivotRow
+    try choosePivot(column: k, order: n, a, ld: ld, pivots: pivots, threshold: threshold)
     let rk = a + k * ld
-    if pivotRow != k {
-      let rp = a + pivotRow * ld
-      for j in 0..<n {
-        let t = rk[j]
-        rk[j] = rp[j]
-        rp[j] = t
-      }
-    }
     // Row k ← row k / a_kk, with column k becoming that of the inverse (1/a_kk).
     let d = 1 / rk[k]
     rk[k] = 1
